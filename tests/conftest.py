@@ -1,0 +1,22 @@
+"""Session-wide test set-up.
+
+Fixture families live in their own modules (imported here so pytest sees
+them): `fixtures_argos` builds and installs a tiny real Argos package into an
+isolated Argos home; `fixtures_pg` starts a throwaway PostgreSQL cluster.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+# Prefect: never talk to a configured server or write to ~/.prefect from tests.
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+os.environ.pop("PREFECT_API_URL", None)
+
+from fixtures_argos import *  # noqa: E402,F401,F403
+from fixtures_pg import *  # noqa: E402,F401,F403
