@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline.records import ArticleError, RawArticle
 
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+FALLBACK_ENCODINGS = ("cp1252", "cp1251", "iso-8859-2", "koi8-r")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # A news paragraph is a few thousand characters at most; a single line far longer
 # than this is a data dump or minified page, and segmenting it would take minutes.
@@ -83,13 +84,33 @@ def decode_article(raw: bytes, *, source: str, fmt: str) -> RawArticle:
 
 
 def _decode_other(raw: bytes, source: str, exc: UnicodeDecodeError) -> tuple[str, str]:
+    """Pick the encoding under which the text reads most like a language.
+
+    Byte statistics alone confuse the single-byte code pages (Latin-1 French
+    comes out as Baltic cp1257), so the candidates charset-normalizer proposes,
+    plus the usual Western and Cyrillic code pages, are judged by how
+    confidently the language identifier recognises the decoded text.
+    """
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
+    from translate.langid import detect_language
+
+    candidates = [m.encoding for m in list(from_bytes(raw))[:5]] + list(FALLBACK_ENCODINGS)
+    sample = raw[:20000]
+    best: tuple[float, str] | None = None
+    for encoding in dict.fromkeys(candidates):
+        try:
+            decoded = sample.decode(encoding)
+            raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        confidence = detect_language(decoded)[1]
+        if best is None or confidence > best[0]:
+            best = (confidence, encoding)
     if best is None:
         raise ArticleError(source, f"not valid UTF-8 ({exc.reason} at byte {exc.start}) and no other "
                                    "text encoding fits; is it a text file?")
-    return str(best), best.encoding
+    return raw.decode(best[1]), best[1]
 
 
 def _control_ratio(text: str) -> float:

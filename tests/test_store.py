@@ -1,0 +1,92 @@
+"""The store on SQLite and on a real PostgreSQL server: idempotent writes and the researchers' view."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, text
+
+from db import store
+from db.engine import get_engine
+from db.schema import alignment_sentences, alignments, documents, paragraphs, sentences, translations
+from pipeline.prepare import prepare_article
+from translate.reading import decode_article
+
+BG = ("Град Пловдив откри нова трамвайна линия в понеделник. Линията е дълга 7,2 километра.\n\n"
+      "Кметът каза, че проектът е струвал 48 милиона евро.\n")
+EN = ("The city of Plovdiv opened a new tram line on Monday. The line is 7.2 kilometres long.\n\n"
+      "The mayor said the project cost 48 million euros.\n")
+
+
+@dataclass(frozen=True)
+class G:
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float | None
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+
+def _doc(body: str, name: str):
+    return prepare_article(decode_article(body.encode(), source=name, fmt="txt"))
+
+
+def _counts(engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in (documents, paragraphs, sentences, translations, alignments, alignment_sentences)}
+
+
+def _store_everything(engine, run_id):
+    bg_id, _ = store.save_document(engine, _doc(BG, "bg.txt"), run_id=run_id)
+    en_id, _ = store.save_document(engine, _doc(EN, "en.txt"), run_id=run_id)
+    with engine.connect() as conn:
+        bg_rows = store.document_sentences(conn, bg_id)
+        en_rows = store.document_sentences(conn, en_id)
+    mt = ["Plovdiv opened a new tram line on Monday.", "The line is 7.2 km long.", "The mayor said it cost 48M."]
+    store.save_translations(engine, [dict(sentence_id=sid, model="argos:test@1", target_lang="en", text=t,
+                                          source_sha256=store.text_sha256(s), signature="argos:test@1|beam:4",
+                                          params={"beam": 4}, reused_from=None, run_id=run_id)
+                                     for (sid, s), t in zip(bg_rows, mt)])
+    pair_id = store.save_pair(engine, src_document_id=bg_id, tgt_document_id=en_id, score=0.9, mode="parallel",
+                              method="test", params={}, run_id=run_id)
+    groups = [G((0,), (0,), 0.8), G((1, 2), (1, 2), 0.7), G((), (), None)][:2] + [G((), (2,), None)]
+    added = store.save_alignment(engine, pair_id=pair_id, groups=groups, src_ids=[r[0] for r in bg_rows],
+                                 tgt_ids=[r[0] for r in en_rows], method="hybrid", mode="parallel",
+                                 signature="align:test", params={"k": 1}, mt_model="argos:test@1",
+                                 embedding_model="e5", run_id=run_id)
+    return added
+
+
+def test_store_is_idempotent_and_the_view_reads_in_order(db_url):
+    engine = get_engine(db_url)
+    run_id = store.start_run(engine, parameters={"test": True}, versions={})
+    assert _store_everything(engine, run_id) == 3
+    first = _counts(engine)
+    assert first["documents"] == 2 and first["sentences"] == 6 and first["translations"] == 3
+    assert _store_everything(engine, run_id) == 0
+    assert _counts(engine) == first
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(text(
+            "SELECT src_lang, src_text, mt_text, tgt_lang, tgt_text, score, kind, method, model, "
+            "src_source, tgt_source FROM parallel_sentences ORDER BY alignment_id"))]
+    assert [r["kind"] for r in rows] == ["1-1", "2-2"]  # the 0-1 group is not a parallel pair
+    assert rows[1]["src_text"] == ("Линията е дълга 7,2 километра. "
+                                   "Кметът каза, че проектът е струвал 48 милиона евро.")
+    assert rows[1]["mt_text"] == "The line is 7.2 km long. The mayor said it cost 48M."
+    assert rows[1]["tgt_text"] == "The line is 7.2 kilometres long. The mayor said the project cost 48 million euros."
+    assert rows[0]["model"] == "argos:test@1" and rows[0]["src_source"] == "bg.txt" and rows[0]["tgt_lang"] == "en"
+    with engine.connect() as conn:
+        unaligned = conn.execute(text("SELECT side, text FROM unaligned_sentences")).all()
+    assert [tuple(r) for r in unaligned] == [("target", "The mayor said the project cost 48 million euros.")]
+
+
+def test_translation_cache_finds_same_text_in_another_document(db_url):
+    engine = get_engine(db_url)
+    _store_everything(engine, None)
+    sha = store.text_sha256("Линията е дълга 7,2 километра.")
+    cached = store.cached_translations(engine, model="argos:test@1", hashes=[sha, "0" * 64])
+    assert list(cached) == [sha] and cached[sha][1] == "The line is 7.2 km long."
+    assert store.untranslated_sentences(engine, lang="bg", model="argos:test@1") == []
+    assert len(store.untranslated_sentences(engine, lang="bg", model="argos:other@2")) == 3
