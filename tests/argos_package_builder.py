@@ -32,7 +32,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -121,11 +121,17 @@ def generated_lines(n: int = 400, seed: int = 0) -> list[str]:
     return lines
 
 
-def train_sentencepiece(lines: Sequence[str], vocab_size: int, seed: int = 0) -> bytes:
-    """A unigram SentencePiece model, as Argos packages ship (pieces `<unk>`, `<s>`, `</s>` first)."""
+def train_sentencepiece(
+    lines: Sequence[str], vocab_size: int, user_symbols: Sequence[str] = ()
+) -> bytes:
+    """A unigram SentencePiece model, as Argos packages ship (pieces `<unk>`, `<s>`, `</s>` first).
+
+    `user_symbols` become single pieces (a multilingual model's `__en__` target prefix).
+    """
     import sentencepiece as spm
 
     model = io.BytesIO()
+    extra = {"user_defined_symbols": list(user_symbols)} if user_symbols else {}
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(lines),
         model_writer=model,
@@ -135,6 +141,7 @@ def train_sentencepiece(lines: Sequence[str], vocab_size: int, seed: int = 0) ->
         hard_vocab_limit=False,  # a small corpus may not support the requested size
         num_threads=1,
         minloglevel=2,
+        **extra,
     )
     return model.getvalue()
 
@@ -256,7 +263,7 @@ def build_argos_package(
         )
     import sentencepiece as spm
 
-    sp_bytes = train_sentencepiece(lines, shape.vocab_size, seed)
+    sp_bytes = train_sentencepiece(lines, shape.vocab_size, [target_prefix] if target_prefix else ())
     sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
     vocab = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
 
@@ -308,8 +315,3 @@ def write_zip(target: str | os.PathLike, members: dict[str, bytes | str]) -> Pat
         for name, data in members.items():
             zf.writestr(name, data)
     return target
-
-
-def iter_package_members(path: str | os.PathLike) -> Iterable[str]:
-    with zipfile.ZipFile(path) as zf:
-        return zf.namelist()

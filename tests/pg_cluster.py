@@ -298,9 +298,10 @@ def _stop_all() -> None:
 
 def _make_root(owner: pwd.struct_passwd | None) -> Path:
     base = Path(tempfile.gettempdir())
-    if owner is not None and not _world_traversable(base):
-        base = Path("/tmp")  # the server account must be able to reach its folder
-    # Short path: the unix socket path (root + /.s.PGSQL.NNNNN) must stay < 108 bytes.
+    # The server account must be able to reach its folder, and the unix socket path
+    # (folder + "/.s.PGSQL.NNNNN") must stay under 108 bytes: otherwise use /tmp.
+    if (owner is not None and not _world_traversable(base)) or len(str(base)) > 70:
+        base = Path("/tmp")
     root = Path(tempfile.mkdtemp(prefix="xlpg-", dir=base))
     if owner is not None:
         os.chown(root, owner.pw_uid, owner.pw_gid)

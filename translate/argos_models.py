@@ -240,15 +240,21 @@ def _check_package_file(path: Path) -> tuple[str, dict]:
     return folder, metadata
 
 
-def install_from_file(path: str | os.PathLike) -> ModelInfo:
+def install_from_file(path: str | os.PathLike, *, expect_pair: tuple[str, str] | None = None) -> ModelInfo:
     """Install a local .argosmodel file (works offline); return the installed package.
 
-    An installed package for the same language pair in another folder is
-    removed, as argostranslate's own update does: two would make the choice of
-    weights depend on directory order.
+    `expect_pair` (from_code, to_code) refuses a package for another pair
+    before anything is installed. An installed package for the same pair in
+    another folder is removed, as argostranslate's own update does: two would
+    make the choice of weights depend on directory order.
     """
     path = Path(path).expanduser()
     folder, metadata = _check_package_file(path)
+    if expect_pair is not None and tuple(expect_pair) != (metadata["from_code"], metadata["to_code"]):
+        raise PackageFileError(
+            f"{path} is a {metadata['from_code']}→{metadata['to_code']} package, "
+            f"not {expect_pair[0]}→{expect_pair[1]}; nothing was installed."
+        )
     settings = _settings()
     target_root = Path(settings.package_data_dir)
     target_root.mkdir(parents=True, exist_ok=True)

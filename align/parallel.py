@@ -1,0 +1,105 @@
+"""The monotone aligner for translations: features -> band -> DP -> groups.
+
+Split in two so that tuning can compute the candidate features once and
+re-run only the (cheap) scoring and DP with different weights:
+`candidates` builds the band and the features of every candidate group in
+it; `decode` combines them with a parameter set and runs the DP.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .band import Band
+from .dp import NEG, Step, run_dp, valid_nodes
+from .ngrams import hashed_dense
+from .search import find_band
+from .similarity import PairFeatures
+
+
+def group_types(max_group: int) -> list[tuple[int, int]]:
+    """Types (a, b), a, b >= 1, up to `max_group` on either side and a + b <= max_group + 2."""
+    return [
+        (a, b)
+        for a in range(1, max_group + 1)
+        for b in range(1, max_group + 1)
+        if a + b <= max_group + 2
+    ]
+
+
+@dataclass
+class Candidates:
+    band: Band
+    types: list[tuple[int, int]]
+    nodes: list[np.ndarray]  # per type: flat node indices
+    feats: list[dict[str, np.ndarray]]  # per type: feature arrays aligned with nodes
+    n: int
+    m: int
+
+
+def coarse_vectors(f: PairFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """One dense vector per sentence for the coarse levels of the search."""
+    parts_x, parts_y = [], []
+    if f.use_emb:
+        ex, ey = f.ex[0], f.ey[0]
+        # remove the common direction: raw e5 cosines are all high
+        mu = np.concatenate([ex, ey]).mean(axis=0)
+        ex, ey = ex - mu, ey - mu
+        parts_x.append(ex / np.maximum(np.linalg.norm(ex, axis=1, keepdims=True), 1e-9))
+        parts_y.append(ey / np.maximum(np.linalg.norm(ey, axis=1, keepdims=True), 1e-9))
+    if f.use_mt:
+        parts_x.append(hashed_dense(f.x))
+        parts_y.append(hashed_dense(f.y))
+    vx = np.concatenate(parts_x, axis=1)
+    vy = np.concatenate(parts_y, axis=1)
+    vx /= np.maximum(np.linalg.norm(vx, axis=1, keepdims=True), 1e-9)
+    vy /= np.maximum(np.linalg.norm(vy, axis=1, keepdims=True), 1e-9)
+    return vx.astype(np.float32), vy.astype(np.float32)
+
+
+def candidates(f: PairFeatures, max_group: int, width: int) -> Candidates:
+    n, m = len(f.src), len(f.tgt)
+    if n and m:
+        vx, vy = coarse_vectors(f)
+        band = find_band(vx, vy, width)
+    else:
+        band = Band.full(n, m)
+    dots = f.pair_dots(band) if (f.use_mt and n and m) else None
+    types = group_types(max_group)
+    all_i, all_j = band.nodes()
+    nodes, feats = [], []
+    for a, b in types:
+        idx = valid_nodes(band, a, b)
+        nodes.append(idx)
+        feats.append(f.group_features(a, b, all_i[idx], all_j[idx], dots) if len(idx) else {})
+    return Candidates(band, types, nodes, feats, n, m)
+
+
+def group_score(feats: dict[str, np.ndarray], a: int, b: int, p: dict) -> np.ndarray:
+    """Score of candidate groups, before the per-type bias: higher is better.
+
+    A weighted sum of the normalised signals; the length term is a penalty.
+    """
+    s = 0.0
+    if "mt" in feats:
+        s = s + p["w_mt"] * feats["mt"]
+    if "emb" in feats:
+        s = s + p["w_emb"] * feats["emb"]
+    s = s - p["w_len"] * feats["len"]
+    return s
+
+
+def type_bias(a: int, b: int, p: dict) -> float:
+    """Extra cost of a group beyond 1-1: grows with its size, more for many-to-many."""
+    return p["bias_size"] * (a + b - 2) + (p["bias_many"] if min(a, b) > 1 else 0.0)
+
+
+def decode(c: Candidates, p: dict) -> list[Step]:
+    scores = []
+    for (a, b), idx, ft in zip(c.types, c.nodes, c.feats):
+        s = np.full(c.band.size, NEG)
+        if len(idx):
+            s[idx] = group_score(ft, a, b, p) - type_bias(a, b, p)
+        scores.append(s)
+    return run_dp(c.band, c.types, scores, np.full(c.n, -p["skip"]), np.full(c.m, -p["skip"]))
