@@ -1,18 +1,25 @@
 """One database URL in, a ready engine out: SQLite by default, PostgreSQL alike.
 
 Engines are cached per URL and process, so every task of a flow run shares one
-connection pool. SQLite is put in WAL mode with a busy timeout so that two
-`xlalign run` processes on the same file wait for each other instead of failing.
+connection pool, and each is migrated to the newest schema (`db.migrate`) the
+first time a process asks for it.
+
+SQLite runs in WAL mode (readers never block the writer) with a busy timeout,
+and the driver's own transaction handling is switched off so that SQLAlchemy
+emits BEGIN itself: `writing(engine)` starts with BEGIN IMMEDIATE, which takes
+the write lock before the first read. Without that, a transaction that reads
+then writes fails at once with "database is locked" when another process
+committed in between (SQLite cannot wait on a stale read snapshot), which is
+exactly what two `xlalign run` processes on the same inputs do.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, make_url
-
-from db.schema import metadata
-from db.views import create_views
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 
@@ -20,31 +27,55 @@ SQLITE_BUSY_TIMEOUT_MS = 60_000
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     """A migrated engine for `url` (creating an SQLite file's folder if needed)."""
+    from db.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with xlalign's connection settings, not migrated (for migrations and tests)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    ensure_schema(engine)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event emits BEGIN instead
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")  # first: WAL switch may wait
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "")
+    conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction: like `engine.begin()`, but BEGIN IMMEDIATE on SQLite."""
+    with engine.connect() as conn:
+        conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            yield conn
+
+
 def ensure_schema(engine: Engine) -> None:
-    """Create missing tables and (re)create the views."""
-    with engine.begin() as conn:
-        metadata.create_all(conn)
-        create_views(conn)
+    """Kept for callers of the pre-migration API: migrate to the newest schema."""
+    from db.migrate import upgrade
+
+    upgrade(engine)
 
 
 def describe(url: str) -> str:

@@ -69,7 +69,12 @@ documents = Table(
     Column("warnings", Text, nullable=False, server_default="[]"),  # JSON list of sentences
     Column("run_id", Integer, ForeignKey("runs.id")),
     Column("ingested_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # A changed file (same source, new sha256) is a new row: version counts up per source and
+    # supersedes_id points at the previous version, whose sentences and alignments stay as they were.
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("supersedes_id", Integer, ForeignKey("documents.id")),
     Index(None, "source"),
+    Index(None, "source", "version"),
 )
 
 paragraphs = Table(

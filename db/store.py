@@ -3,6 +3,12 @@
 That one rule gives both guarantees users rely on: re-running on the same
 inputs adds no rows, and two runs racing on the same inputs end with one copy
 of each row (the loser's insert is a no-op, then it reads the winner's id).
+Every write runs in `db.engine.writing`, which on SQLite takes the write lock
+before the first read, so read-then-write transactions wait instead of failing.
+
+A changed file is a new document (its sha256 differs) numbered version n+1 of
+its source, pointing at version n through `supersedes_id`; nothing of the old
+version is touched, so its sentences and alignments stay queryable.
 """
 from __future__ import annotations
 
@@ -12,8 +18,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, select, update
+from sqlalchemy import Connection, Engine, Table, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+
+from db.engine import writing
 
 from db.schema import (
     alignment_sentences, alignments, document_pairs, documents, input_files, paragraphs, runs, sentences,
@@ -39,14 +47,14 @@ def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict], conflict
 
 
 def start_run(engine: Engine, *, parameters: dict, versions: dict, flow_run_id: str | None = None) -> int:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         return conn.execute(runs.insert().values(
             flow_run_id=flow_run_id, parameters=to_json(parameters), versions=to_json(versions),
         ).returning(runs.c.id)).scalar_one()
 
 
 def finish_run(engine: Engine, run_id: int, *, status: str, summary: dict) -> None:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(update(runs).where(runs.c.id == run_id).values(
             status=status, summary=to_json(summary), finished_at=datetime.now(timezone.utc)))
 
@@ -54,7 +62,7 @@ def finish_run(engine: Engine, run_id: int, *, status: str, summary: dict) -> No
 def record_input(engine: Engine, *, source: str, sha256: str, status: str, run_id: int | None,
                  error: str | None = None, document_id: int | None = None) -> None:
     """Remember a file that was seen, once per (path, content), with its outcome."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         insert_ignore(conn, input_files, [dict(source=source, sha256=sha256, status=status, error=error,
                                                document_id=document_id, run_id=run_id)], ["source", "sha256"])
         conn.execute(update(input_files)
@@ -71,12 +79,20 @@ def known_inputs(engine: Engine) -> set[tuple[str, str]]:
 def save_document(engine: Engine, doc: SegmentedDocument, *, run_id: int | None) -> tuple[int, bool]:
     """Store a document with its paragraphs and sentences; (id, True) if it was new."""
     article = doc.article
-    with engine.begin() as conn:
-        insert_ignore(conn, documents, [dict(
-            sha256=article.sha256, source=article.source, title=doc.title or None, lang=doc.lang,
-            lang_confidence=doc.lang_confidence, fmt=article.fmt, encoding=article.encoding,
-            n_bytes=article.n_bytes, raw_text=article.text, clean_text=doc.clean_text,
-            warnings=to_json(list(doc.warnings)), run_id=run_id)], ["sha256"])
+    with writing(engine) as conn:
+        _lock_source(conn, article.source)
+        doc_id = conn.execute(select(documents.c.id).where(documents.c.sha256 == article.sha256)).scalar()
+        if doc_id is None:
+            previous = conn.execute(select(documents.c.id, documents.c.version)
+                                    .where(documents.c.source == article.source)
+                                    .order_by(documents.c.version.desc(), documents.c.id.desc()).limit(1)).first()
+            insert_ignore(conn, documents, [dict(
+                sha256=article.sha256, source=article.source, title=doc.title or None, lang=doc.lang,
+                lang_confidence=doc.lang_confidence, fmt=article.fmt, encoding=article.encoding,
+                n_bytes=article.n_bytes, raw_text=article.text, clean_text=doc.clean_text,
+                warnings=to_json(list(doc.warnings)), run_id=run_id,
+                version=previous.version + 1 if previous else 1,
+                supersedes_id=previous.id if previous else None)], ["sha256"])
         doc_id, owner_run = conn.execute(select(documents.c.id, documents.c.run_id)
                                          .where(documents.c.sha256 == article.sha256)).one()
         insert_ignore(conn, paragraphs, [dict(
@@ -88,6 +104,20 @@ def save_document(engine: Engine, doc: SegmentedDocument, *, run_id: int | None)
             text_sha256=text_sha256(s.text), char_start=s.char_start, char_end=s.char_end, lang=doc.lang)
             for s in doc.sentences], ["document_id", "position"])
     return doc_id, owner_run == run_id
+
+
+def _lock_source(conn: Connection, source: str) -> None:
+    """Serialise versioning of one source across processes (SQLite: BEGIN IMMEDIATE already did)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": "xlalign:source:" + source})
+
+
+def document_versions(engine: Engine, source: str) -> list[dict]:
+    """Every stored version of `source`, oldest first: id, version, supersedes_id, sha256."""
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(
+            select(documents.c.id, documents.c.version, documents.c.supersedes_id, documents.c.sha256)
+            .where(documents.c.source == source).order_by(documents.c.version))]
 
 
 def document_sentences(conn: Connection, document_id: int) -> list[tuple[int, str]]:
@@ -124,7 +154,7 @@ def cached_translations(engine: Engine, *, model: str, hashes: Iterable[str]) ->
 
 def save_translations(engine: Engine, rows: Sequence[dict]) -> None:
     """Rows: sentence_id, model, target_lang, text, source_sha256, signature, params, reused_from, run_id."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         insert_ignore(conn, translations, [dict(r, params=to_json(r.get("params", {}))) for r in rows],
                       ["sentence_id", "model"])
 
@@ -149,7 +179,7 @@ def translations_of(conn: Connection, document_id: int, model: str) -> dict[int,
 
 def save_pair(engine: Engine, *, src_document_id: int, tgt_document_id: int, score: float, mode: str,
               method: str, params: dict, run_id: int | None) -> int:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         insert_ignore(conn, document_pairs, [dict(
             src_document_id=src_document_id, tgt_document_id=tgt_document_id, score=score, mode=mode,
             method=method, params=to_json(params), run_id=run_id)], ["src_document_id", "tgt_document_id"])
@@ -172,7 +202,7 @@ def save_alignment(engine: Engine, *, pair_id: int, groups: Sequence[Any], src_i
                  kind=g.kind, score=g.score, method=method, mode=mode, mt_model=mt_model,
                  embedding_model=embedding_model, signature=signature, params=to_json(params), run_id=run_id)
             for i, g in enumerate(groups)]
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         before = conn.execute(select(func.count()).select_from(alignments)
                               .where(alignments.c.pair_id == pair_id, alignments.c.signature == signature)).scalar()
         insert_ignore(conn, alignments, rows, ["pair_id", "signature", "position"])

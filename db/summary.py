@@ -5,8 +5,8 @@ from sqlalchemy import Engine, func, select, text
 
 from db.schema import alignments, document_pairs, documents, input_files, sentences, translations
 
-EXAMPLE_QUERY = """SELECT src_lang, tgt_lang, kind, round(score, 3) AS score, src_text, mt_text, tgt_text
-FROM parallel_sentences ORDER BY score DESC LIMIT 3"""
+EXAMPLE_QUERY = """SELECT src_lang, tgt_lang, kind, round(CAST(score AS numeric), 3) AS score, src_text, mt_text, tgt_text
+FROM parallel_sentences ORDER BY score DESC NULLS LAST LIMIT 3"""
 
 
 def database_summary(engine: Engine) -> dict:

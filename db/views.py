@@ -3,6 +3,13 @@
 The group texts are aggregated in SQL (not stored twice), in group order. The
 aggregate differs by dialect: PostgreSQL orders inside `string_agg`, SQLite
 (before 3.44) aggregates an ordered sub-select.
+
+These are the definitions as of the newest revision that (re)creates views
+(0002). Migrations are frozen history: when you change a view, copy the
+current definitions into `db/migrations/` (as `views_v1.py` keeps 0001's),
+point the revision that used them there, and add a revision that calls
+`create_views`. Views are the researchers' interface (the read-only role can
+read nothing else), so columns are only ever added, never renamed.
 """
 from __future__ import annotations
 
@@ -36,7 +43,8 @@ def view_definitions(dialect: str) -> dict[str, str]:
                    sd.source AS src_source, td.source AS tgt_source,
                    sd.title AS src_title, td.title AS tgt_title,
                    sd.id AS src_document_id, td.id AS tgt_document_id,
-                   a.src_positions, a.tgt_positions, a.run_id, a.created_at
+                   a.src_positions, a.tgt_positions, a.run_id, a.created_at,
+                   sd.version AS src_version, td.version AS tgt_version
             FROM alignments a
             JOIN document_pairs p ON p.id = a.pair_id
             JOIN documents sd ON sd.id = p.src_document_id
@@ -54,10 +62,38 @@ def view_definitions(dialect: str) -> dict[str, str]:
             JOIN documents d ON d.id = s.document_id
             WHERE a.src_positions = '[]' OR a.tgt_positions = '[]'
         """,
+        # Every stored version of every input file; is_latest marks the newest per source.
+        "document_versions": """
+            SELECT d.id AS document_id, d.source, d.version, d.supersedes_id, d.sha256, d.lang, d.title,
+                   d.fmt, d.n_bytes, d.ingested_at, d.run_id,
+                   CASE WHEN EXISTS (SELECT 1 FROM documents n WHERE n.supersedes_id = d.id)
+                        THEN 0 ELSE 1 END AS is_latest,
+                   (SELECT count(*) FROM sentences s WHERE s.document_id = d.id) AS n_sentences
+            FROM documents d
+        """,
     }
 
 
-def create_views(conn: Connection) -> None:
-    for name, body in view_definitions(conn.dialect.name).items():
+VIEW_NAMES = ("parallel_sentences", "unaligned_sentences", "document_versions")
+
+
+def create_views(conn: Connection, definitions: dict[str, str] | None = None) -> None:
+    """(Re)create the views, keeping the SELECT grants a read-only role had on them.
+
+    PostgreSQL drops a view's grants with the view, so a migration that
+    recreates views would silently lock researchers out; the grantees are read
+    first and granted again.
+    """
+    definitions = definitions if definitions is not None else view_definitions(conn.dialect.name)
+    for name, body in definitions.items():
+        grantees: list[str] = []
+        if conn.dialect.name == "postgresql":
+            grantees = list(conn.execute(text(
+                "SELECT DISTINCT grantee FROM information_schema.role_table_grants "
+                "WHERE table_schema = current_schema() AND table_name = :n AND privilege_type = 'SELECT' "
+                "AND grantee <> current_user"), {"n": name}).scalars())
         conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
         conn.execute(text(f"CREATE VIEW {name} AS {body}"))
+        for grantee in grantees:
+            target = "PUBLIC" if grantee == "PUBLIC" else f'"{grantee}"'
+            conn.execute(text(f"GRANT SELECT ON {name} TO {target}"))

@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     d = dsub.add_parser("upgrade", help="bring the database to the current schema")
     _add_db_option(d)
     d.set_defaults(func=_handler("db.commands:upgrade_command"))
+    d = dsub.add_parser("grant-readonly", help="PostgreSQL: a login ROLE that can read the views and nothing else")
+    d.add_argument("role", metavar="ROLE")
+    d.add_argument("--password", default=None, help="set (or change) the role's login password")
+    _add_db_option(d)
+    d.set_defaults(func=_handler("db.commands:grant_readonly_command"))
 
     p = sub.add_parser("search", help="full-text search over the parallel text")
     p.add_argument("term")

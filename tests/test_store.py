@@ -90,3 +90,43 @@ def test_translation_cache_finds_same_text_in_another_document(db_url):
     assert list(cached) == [sha] and cached[sha][1] == "The line is 7.2 km long."
     assert store.untranslated_sentences(engine, lang="bg", model="argos:test@1") == []
     assert len(store.untranslated_sentences(engine, lang="bg", model="argos:other@2")) == 3
+
+
+def test_bulk_insert_is_idempotent_and_searchable(db_url):
+    """db.bulk: COPY (PostgreSQL) / executemany (SQLite) with the store's natural-key rule."""
+    from db.bulk import bulk_insert, bulk_loading, finish_bulk_load, max_ids, sync_sequences
+    from db.search import search_pairs
+
+    engine = get_engine(db_url)
+    _store_everything(engine, None)
+    with engine.connect() as conn:
+        start = max_ids(conn, [sentences])["sentences"]
+        doc_id = conn.execute(select(documents.c.id).where(documents.c.source == "bg.txt")).scalar_one()
+    rows = [(start + i + 1, doc_id, 100 + i, 0, f"Bulk sentence {i} about Haskovo.", store.text_sha256(str(i)),
+             0, 10, "bg") for i in range(50)]
+    cols = ("id", "document_id", "position", "paragraph_position", "text", "text_sha256", "char_start", "char_end",
+            "lang")
+    with bulk_loading(engine) as conn:
+        for _ in range(2):
+            with conn.begin():
+                assert bulk_insert(conn, sentences, cols, iter(rows), ["document_id", "position"], batch=20) == 50
+                sync_sequences(conn, [sentences])
+                finish_bulk_load(conn)
+    assert _counts(engine)["sentences"] == 6 + 50
+    store.save_document(engine, _doc(EN.replace("Monday", "Tuesday"), "en2.txt"), run_id=None)  # sequence moved on
+    with engine.connect() as conn:
+        found = conn.execute(text(
+            "SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'Haskovo'" if conn.dialect.name == "sqlite"
+            else "SELECT count(*) FROM sentences WHERE tsv @@ plainto_tsquery('simple', 'Haskovo')"
+        )).scalar_one()
+    assert found == 50
+    assert search_pairs(engine, "Haskovo") == []  # searchable, but in no aligned pair
+
+
+def test_summary_and_its_example_query_work_on_both(db_url):
+    from db.summary import database_summary, example_rows
+
+    engine = get_engine(db_url)
+    _store_everything(engine, None)
+    assert database_summary(engine)["aligned_pairs"] == 2
+    assert [float(r["score"]) for r in example_rows(engine)] == [0.8, 0.7]

@@ -1,0 +1,167 @@
+"""Frozen copy of the tables at schema version 1 (revision 0001): never edit.
+
+The baseline migration creates exactly these, so an empty database migrated
+step by step passes through the same states as a database made by v1 code.
+Below: the original module text.
+
+The tables: what xlalign stores, and the natural keys that make storing idempotent.
+
+Core `Table`s rather than ORM classes: the pipeline inserts in bulk with
+`ON CONFLICT DO NOTHING` on natural keys (a document's sha256, a sentence's
+position, a translation's (sentence, model)), which is what makes re-runs and
+concurrent runs add no rows, and Core says that directly.
+
+Every row that a model or algorithm produced (translations, document pairs,
+alignments) carries the model/method, a JSON of its parameters and a
+sacrebleu-style signature, so a researcher can filter or reproduce it.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    UniqueConstraint, func,
+)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+
+def _created() -> Column:
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+runs = Table(
+    "runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("flow_run_id", String(64)),
+    Column("started_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(16), nullable=False, server_default="running"),
+    Column("parameters", Text, nullable=False, server_default="{}"),  # JSON
+    Column("versions", Text, nullable=False, server_default="{}"),  # JSON: xlalign, ctranslate2, ...
+    Column("summary", Text),  # JSON counts when finished
+)
+
+input_files = Table(
+    "input_files", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),  # "" when the file could not be read at all
+    Column("status", String(16), nullable=False),  # processed | failed
+    Column("error", Text),
+    Column("document_id", Integer, ForeignKey("documents.id")),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("source", "sha256"),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("source", Text, nullable=False),
+    Column("title", Text),
+    Column("lang", String(16), nullable=False),
+    Column("lang_confidence", Float, nullable=False),
+    Column("fmt", String(8), nullable=False),
+    Column("encoding", String(32), nullable=False),
+    Column("n_bytes", Integer, nullable=False),
+    Column("raw_text", Text, nullable=False),
+    Column("clean_text", Text, nullable=False),
+    Column("warnings", Text, nullable=False, server_default="[]"),  # JSON list of sentences
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("ingested_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index(None, "source"),
+)
+
+paragraphs = Table(
+    "paragraphs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("lang", String(16), nullable=False),
+    Column("lang_confidence", Float, nullable=False),
+    Column("in_document_lang", Boolean, nullable=False),
+    Column("status", String(48), nullable=False),  # kept | <cleaning rule> | other-language:<lang>
+    UniqueConstraint("document_id", "position"),
+)
+
+sentences = Table(
+    "sentences", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("paragraph_position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("text_sha256", String(64), nullable=False),  # translation cache key, with the model
+    Column("char_start", Integer, nullable=False),
+    Column("char_end", Integer, nullable=False),
+    Column("lang", String(16), nullable=False),
+    UniqueConstraint("document_id", "position"),
+    Index(None, "text_sha256"),
+)
+
+translations = Table(
+    "translations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sentence_id", Integer, ForeignKey("sentences.id", ondelete="CASCADE"), nullable=False),
+    Column("model", String(200), nullable=False),  # e.g. argos:translate-bg_en@1.9
+    Column("target_lang", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("source_sha256", String(64), nullable=False),
+    Column("signature", Text, nullable=False),  # model + decoding settings
+    Column("params", Text, nullable=False, server_default="{}"),  # JSON
+    Column("reused_from", Integer),  # translation id this was copied from (same text, same model)
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    _created(),
+    UniqueConstraint("sentence_id", "model"),
+    Index(None, "source_sha256", "model"),
+)
+
+document_pairs = Table(
+    "document_pairs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("src_document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("tgt_document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("mode", String(16), nullable=False),  # parallel | comparable
+    Column("method", String(64), nullable=False),
+    Column("params", Text, nullable=False, server_default="{}"),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    _created(),
+    UniqueConstraint("src_document_id", "tgt_document_id"),
+)
+
+alignments = Table(
+    "alignments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("pair_id", Integer, ForeignKey("document_pairs.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),  # order of the group within its alignment
+    Column("src_positions", Text, nullable=False),  # Vecalign style: "[0, 1]"
+    Column("tgt_positions", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # 1-1, 2-1, 1-0, ...
+    Column("score", Float),
+    Column("method", String(16), nullable=False),  # hybrid | mt | embed (the one actually used)
+    Column("mode", String(16), nullable=False),
+    Column("mt_model", String(200)),  # translation model whose output was used, if any
+    Column("embedding_model", String(200)),
+    Column("signature", Text, nullable=False),
+    Column("params", Text, nullable=False, server_default="{}"),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    _created(),
+    UniqueConstraint("pair_id", "signature", "position"),
+)
+
+alignment_sentences = Table(
+    "alignment_sentences", metadata,
+    Column("alignment_id", Integer, ForeignKey("alignments.id", ondelete="CASCADE"), primary_key=True),
+    Column("side", String(3), primary_key=True),  # src | tgt
+    Column("ord", Integer, primary_key=True),
+    Column("sentence_id", Integer, ForeignKey("sentences.id", ondelete="CASCADE"), nullable=False),
+    Index(None, "sentence_id"),
+)
