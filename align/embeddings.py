@@ -165,18 +165,21 @@ def overlap_texts(sentences: Sequence[str], max_size: int) -> list[list[str]]:
     return out
 
 
-def overlap_embeddings(sentences: Sequence[str], max_size: int) -> np.ndarray:
+def overlap_embeddings(sentences: Sequence[str], max_size: int, embed_runs: int | None = None) -> np.ndarray:
     """(max_size, n, 384): embedding of each run of a sentences ending at i.
 
-    Runs that would start before the document are zero vectors. Computed
-    once per distinct text (see module doc), so a sentence that reappears in
-    several runs or documents is embedded once.
+    Runs of up to `embed_runs` sentences (default: all) are embedded as one
+    text, as Vecalign does; longer runs get the normalised sum of their
+    sentences' embeddings, which costs nothing (embedding time grows with
+    the square of the run length). Runs that would start before the document
+    are zero vectors. Each distinct text is computed once (see module doc).
     """
     n = len(sentences)
+    k = max_size if embed_runs is None else max(1, min(embed_runs, max_size))
     out = np.zeros((max_size, n, DIM), dtype=np.float32)
     flat: list[str] = []
     where: list[tuple[int, int]] = []
-    for a, texts in enumerate(overlap_texts(sentences, max_size)):
+    for a, texts in enumerate(overlap_texts(sentences, k)):
         for i, t in enumerate(texts):
             if i >= a:
                 flat.append(t)
@@ -185,4 +188,10 @@ def overlap_embeddings(sentences: Sequence[str], max_size: int) -> np.ndarray:
         vecs = embed(flat)
         idx = np.array(where)
         out[idx[:, 0], idx[:, 1]] = vecs
+    if k < max_size and n:
+        c = np.concatenate([np.zeros((1, DIM), np.float32), np.cumsum(out[0], axis=0)])
+        for a in range(k + 1, max_size + 1):
+            i = np.arange(a - 1, n)
+            s = c[i + 1] - c[i + 1 - a]
+            out[a - 1, i] = s / np.maximum(np.linalg.norm(s, axis=1, keepdims=True), 1e-9)
     return out

@@ -15,7 +15,7 @@ from .band import Band
 from .dp import NEG, Step, run_dp, valid_nodes
 from .ngrams import hashed_dense
 from .search import find_band
-from .similarity import PairFeatures
+from .similarity import BandDots, PairFeatures
 
 
 def group_types(max_group: int) -> list[tuple[int, int]]:
@@ -36,6 +36,9 @@ class Candidates:
     feats: list[dict[str, np.ndarray]]  # per type: feature arrays aligned with nodes
     n: int
     m: int
+    src_junk: np.ndarray  # (n,) 1.0 for lines without words (see similarity.is_junk)
+    tgt_junk: np.ndarray
+    dots: BandDots | None = None  # sentence-pair n-gram dot products in the band
 
 
 def coarse_vectors(f: PairFeatures) -> tuple[np.ndarray, np.ndarray]:
@@ -73,26 +76,38 @@ def candidates(f: PairFeatures, max_group: int, width: int) -> Candidates:
         idx = valid_nodes(band, a, b)
         nodes.append(idx)
         feats.append(f.group_features(a, b, all_i[idx], all_j[idx], dots) if len(idx) else {})
-    return Candidates(band, types, nodes, feats, n, m)
+    return Candidates(band, types, nodes, feats, n, m, f.src_junk1, f.tgt_junk1, dots)
+
+
+FEATURES = ("mt", "mt_nb", "emb", "emb_nb", "embmt", "embmt_nb", "mt_cos", "emb_cos")
 
 
 def group_score(feats: dict[str, np.ndarray], a: int, b: int, p: dict) -> np.ndarray:
     """Score of candidate groups, before the per-type bias: higher is better.
 
-    A weighted sum of the normalised signals; the length term is a penalty.
+    A weighted sum of the normalised signals (`w_<feature>` in `p`); the
+    length term is a penalty.
     """
     s = 0.0
-    if "mt" in feats:
-        s = s + p["w_mt"] * feats["mt"]
-    if "emb" in feats:
-        s = s + p["w_emb"] * feats["emb"]
-    s = s - p["w_len"] * feats["len"]
-    return s
+    for name in FEATURES:
+        w = p.get("w_" + name, 0.0)
+        if w and name in feats:
+            s = s + w * feats[name]
+    return s - p["w_len"] * feats["len"] - p.get("w_junk", 0.0) * feats["junk"]
 
 
 def type_bias(a: int, b: int, p: dict) -> float:
     """Extra cost of a group beyond 1-1: grows with its size, more for many-to-many."""
-    return p["bias_size"] * (a + b - 2) + (p["bias_many"] if min(a, b) > 1 else 0.0)
+    extra = 0.0
+    if min(a, b) == 1 and max(a, b) == 2:
+        extra = p.get("bias_12", 0.0)
+    elif min(a, b) == 1 and max(a, b) > 2:
+        extra = p.get("bias_13", 0.0)
+    elif a == b == 2:
+        extra = p.get("bias_22", 0.0)
+    elif min(a, b) > 1:
+        extra = p.get("bias_23", 0.0)
+    return p["bias_size"] * (a + b - 2) + (p["bias_many"] if min(a, b) > 1 else 0.0) + extra
 
 
 def decode(c: Candidates, p: dict) -> list[Step]:
@@ -100,6 +115,32 @@ def decode(c: Candidates, p: dict) -> list[Step]:
     for (a, b), idx, ft in zip(c.types, c.nodes, c.feats):
         s = np.full(c.band.size, NEG)
         if len(idx):
-            s[idx] = group_score(ft, a, b, p) - type_bias(a, b, p)
+            s[idx] = (0.5 * (a + b)) ** p.get("gamma", 0.0) * (group_score(ft, a, b, p) - type_bias(a, b, p))
         scores.append(s)
-    return run_dp(c.band, c.types, scores, np.full(c.n, -p["skip"]), np.full(c.m, -p["skip"]))
+    del_src, ins_tgt = skip_scores(c, scores, p)
+    return run_dp(c.band, c.types, scores, del_src, ins_tgt)
+
+
+def skip_scores(c: Candidates, scores: list[np.ndarray], p: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Score of leaving each source / target sentence unaligned (negative).
+
+    A constant cost, plus a share of the sentence's best 1-1 score nearby:
+    a sentence that clearly translates something should not be dropped to
+    save a merge, while a caption or a note that matches nothing is cheap
+    to leave out. Lines without words cost `skip_junk`.
+    """
+    kappa = p.get("kappa", 0.0)
+    best_src = np.zeros(c.n)
+    best_tgt = np.zeros(c.m)
+    if kappa and (1, 1) in c.types:
+        t = c.types.index((1, 1))
+        idx = c.nodes[t]
+        if len(idx):
+            i, j = c.band.nodes()
+            v = scores[t][idx]
+            np.maximum.at(best_src, i[idx] - 1, v)
+            np.maximum.at(best_tgt, j[idx] - 1, v)
+    skip_junk = p.get("skip_junk", p["skip"])
+    del_src = np.where(c.src_junk > 0, -skip_junk, -p["skip"] - kappa * best_src)
+    ins_tgt = np.where(c.tgt_junk > 0, -skip_junk, -p["skip"] - kappa * best_tgt)
+    return del_src, ins_tgt

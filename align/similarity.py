@@ -34,6 +34,15 @@ RANDOM_SAMPLE = 48  # sentences of the other side used as the random baseline
 BLOCK = 64
 
 
+def is_junk(text: str) -> bool:
+    """A "sentence" with (almost) no letters: OCR debris, rules, page furniture.
+
+    Such lines carry nothing to align; conventions (Text+Berg gold included)
+    leave them unaligned rather than glued to a neighbour.
+    """
+    return sum(ch.isalpha() for ch in text) < 4
+
+
 def _run_sums(values: np.ndarray, size: int) -> np.ndarray:
     """(size, n): out[a-1, i] = sum(values[i-a+1 .. i]) (0 where it would start before 0)."""
     n = len(values)
@@ -73,6 +82,9 @@ class PairFeatures:
     use_mt: bool
     use_emb: bool
     max_size: int
+    use_mt_emb: bool = False
+    embed_runs: int | None = None  # longest run embedded as one text (None: all)
+    ngram_orders: tuple[int, ...] = (1, 2, 3, 4, 5)
     seed: int = 0
     # filled by prepare()
     x: SparseRows | None = None  # MT n-gram vectors of source sentences
@@ -84,11 +96,18 @@ class PairFeatures:
     src_len: np.ndarray | None = None  # (A, n) characters
     tgt_len: np.ndarray | None = None
     len_ratio: float = 1.0
+    src_junk1: np.ndarray | None = None  # (n,) 1.0 for junk lines
+    tgt_junk1: np.ndarray | None = None
+    src_junk: np.ndarray | None = None  # (A, n) junk lines in runs
+    tgt_junk: np.ndarray | None = None
     stats: dict = field(default_factory=dict)
     mt_base_x: np.ndarray | None = None  # (A, n) mean cosine with random target sentences
     mt_base_y: np.ndarray | None = None
     emb_base_x: np.ndarray | None = None
     emb_base_y: np.ndarray | None = None
+    emt: np.ndarray | None = None  # (A, n, d) embeddings of MT runs
+    embmt_base_x: np.ndarray | None = None
+    embmt_base_y: np.ndarray | None = None
 
     def prepare(self) -> "PairFeatures":
         n, m, A = len(self.src), len(self.tgt), self.max_size
@@ -98,19 +117,31 @@ class PairFeatures:
         self.src_len = _run_sums(sl, A)
         self.tgt_len = _run_sums(tl, A)
         self.len_ratio = float((tl.sum() + 1.0) / (sl.sum() + 1.0))
+        self.src_junk1 = np.array([is_junk(t) for t in self.src], dtype=np.float64)
+        self.tgt_junk1 = np.array([is_junk(t) for t in self.tgt], dtype=np.float64)
+        self.src_junk = _run_sums(self.src_junk1, A)
+        self.tgt_junk = _run_sums(self.tgt_junk1, A)
         samp_y = np.sort(rng.choice(m, size=min(m, RANDOM_SAMPLE), replace=False)) if m else np.zeros(0, int)
         samp_x = np.sort(rng.choice(n, size=min(n, RANDOM_SAMPLE), replace=False)) if n else np.zeros(0, int)
         if self.use_mt:
             assert self.src_mt is not None
-            self.x, self.y = featurise([self.src_mt, self.tgt])
+            self.x, self.y = featurise([self.src_mt, self.tgt], self.ngram_orders)
             self.x_norm2 = _run_sqnorms(self_dots(self.x, A), A)
             self.y_norm2 = _run_sqnorms(self_dots(self.y, A), A)
             self.mt_base_x, self.mt_base_y, self.stats["mt_sd"] = self._mt_baselines(samp_x, samp_y)
         if self.use_emb:
-            self.ex = emb_mod.overlap_embeddings(self.src, A)
-            self.ey = emb_mod.overlap_embeddings(self.tgt, A)
-            self.emb_base_x, self.emb_base_y, self.stats["emb_sd"] = self._emb_baselines(samp_x, samp_y)
+            self.ex = emb_mod.overlap_embeddings(self.src, A, self.embed_runs)
+            self.ey = emb_mod.overlap_embeddings(self.tgt, A, self.embed_runs)
+            self.emb_base_x, self.emb_base_y, self.stats["emb_sd"] = self._emb_baselines(self.ex, self.ey, samp_x, samp_y)
+        if self.use_mt_emb:
+            self.emt = emb_mod.overlap_embeddings(self.src_mt, A, self.embed_runs)
+            if self.ey is None:
+                self.ey = emb_mod.overlap_embeddings(self.tgt, A, self.embed_runs)
+            self.embmt_base_x, self.embmt_base_y, self.stats["embmt_sd"] = self._emb_baselines(self.emt, self.ey, samp_x, samp_y)
         return self
+
+    def _emb_feature(self, out, name, ex, ey, bx, by, sd, a, b, i, j, nbmask):
+        _emb_feature_impl(out, name, ex, ey, bx, by, sd, a, b, i, j, nbmask)
 
     # --- random-pair baselines -------------------------------------------------
     def _mt_baselines(self, samp_x: np.ndarray, samp_y: np.ndarray):
@@ -141,13 +172,12 @@ class PairFeatures:
         sd = float(np.std(c1)) if c1.size > 1 else 0.05
         return base_x, base_y, max(sd, 0.01)
 
-    def _emb_baselines(self, samp_x: np.ndarray, samp_y: np.ndarray):
-        A = self.max_size
-        sy = self.ey[0, samp_y]  # (S, d)
-        sx = self.ex[0, samp_x]
-        base_x = np.einsum("and,sd->ans", self.ex, sy).mean(axis=2) if len(samp_y) else np.zeros(self.ex.shape[:2])
-        base_y = np.einsum("and,sd->ans", self.ey, sx).mean(axis=2) if len(samp_x) else np.zeros(self.ey.shape[:2])
-        c1 = self.ex[0] @ sy.T
+    def _emb_baselines(self, ex: np.ndarray, ey: np.ndarray, samp_x: np.ndarray, samp_y: np.ndarray):
+        sy = ey[0, samp_y]  # (S, d)
+        sx = ex[0, samp_x]
+        base_x = np.einsum("and,sd->ans", ex, sy).mean(axis=2) if len(samp_y) else np.zeros(ex.shape[:2])
+        base_y = np.einsum("and,sd->ans", ey, sx).mean(axis=2) if len(samp_x) else np.zeros(ey.shape[:2])
+        c1 = ex[0] @ sy.T
         sd = float(np.std(c1)) if c1.size > 1 else 0.02
         return base_x, base_y, max(sd, 0.005)
 
@@ -159,25 +189,73 @@ class PairFeatures:
     def group_features(
         self, a: int, b: int, i: np.ndarray, j: np.ndarray, dots: "BandDots | None"
     ) -> dict[str, np.ndarray]:
-        """Normalised features of groups src[i-a:i] x tgt[j-b:j] (arrays of node ends)."""
+        """Normalised features of groups src[i-a:i] x tgt[j-b:j] (arrays of node ends).
+
+        `*_nb` features are Bertalign's neighbour margin: the group's cosine
+        minus the mean cosine of each side with the sentences just outside
+        the other side. A group that should have included its neighbour, or
+        that stole one, loses; this is what decides 1-1 against 1-2.
+        """
+        n, m = len(self.src), len(self.tgt)
         out: dict[str, np.ndarray] = {}
+        has_r = i < n  # source sentence i follows the group
+        has_l = i - a - 1 >= 0
+        has_rt = j < m
+        has_lt = j - b - 1 >= 0
         if self.use_mt:
             r = dots.rect(i, j, a, b)
-            nx = self.x_norm2[a - 1, i - 1]
-            ny = self.y_norm2[b - 1, j - 1]
-            cos = r / np.sqrt(np.maximum(nx * ny, 1e-12))
+            nx = np.maximum(self.x_norm2[a - 1, i - 1], 1e-9)
+            ny = np.maximum(self.y_norm2[b - 1, j - 1], 1e-9)
+            cos = r / np.sqrt(nx * ny)
             base = 0.5 * (self.mt_base_x[a - 1, i - 1] + self.mt_base_y[b - 1, j - 1])
             out["mt"] = (cos - base) / self.stats["mt_sd"]
             out["mt_cos"] = cos
+            y1 = np.maximum(self.y_norm2[0], 1e-9)
+            x1 = np.maximum(self.x_norm2[0], 1e-9)
+            jr = np.minimum(j, m - 1)
+            jl = np.maximum(j - b - 1, 0)
+            c_rt = dots.rect(i, jr + 1, a, 1) / np.sqrt(nx * y1[jr])
+            c_lt = dots.rect(i, jl + 1, a, 1) / np.sqrt(nx * y1[jl])
+            ir = np.minimum(i, n - 1)
+            il = np.maximum(i - a - 1, 0)
+            c_rs = dots.rect(ir + 1, j, 1, b) / np.sqrt(ny * x1[ir])
+            c_ls = dots.rect(il + 1, j, 1, b) / np.sqrt(ny * x1[il])
+            out["mt_nb"] = (cos - 0.5 * (_avg2(c_lt, has_lt, c_rt, has_rt) + _avg2(c_ls, has_l, c_rs, has_r))) / self.stats["mt_sd"]
+        nbmask = (has_l, has_r, has_lt, has_rt)
         if self.use_emb:
-            cos = np.einsum("kd,kd->k", self.ex[a - 1, i - 1], self.ey[b - 1, j - 1])
-            base = 0.5 * (self.emb_base_x[a - 1, i - 1] + self.emb_base_y[b - 1, j - 1])
-            out["emb"] = (cos - base) / self.stats["emb_sd"]
-            out["emb_cos"] = cos
+            self._emb_feature(out, "emb", self.ex, self.ey, self.emb_base_x, self.emb_base_y, self.stats["emb_sd"], a, b, i, j, nbmask)
+        if self.use_mt_emb:
+            self._emb_feature(out, "embmt", self.emt, self.ey, self.embmt_base_x, self.embmt_base_y, self.stats["embmt_sd"], a, b, i, j, nbmask)
         ls = self.src_len[a - 1, i - 1] * self.len_ratio
         lt = self.tgt_len[b - 1, j - 1]
         out["len"] = np.abs(np.log((lt + 20.0) / (ls + 20.0)))
+        out["junk"] = self.src_junk[a - 1, i - 1] + self.tgt_junk[b - 1, j - 1]
         return out
+
+
+def _emb_feature_impl(out, name, ex, ey, base_x, base_y, sd, a, b, i, j, nbmask):
+    n, m = ex.shape[1], ey.shape[1]
+    has_l, has_r, has_lt, has_rt = nbmask
+    gx = ex[a - 1, i - 1]
+    gy = ey[b - 1, j - 1]
+    cos = np.einsum("kd,kd->k", gx, gy)
+    base = 0.5 * (base_x[a - 1, i - 1] + base_y[b - 1, j - 1])
+    out[name] = (cos - base) / sd
+    out[name + "_cos"] = cos
+    e1x, e1y = ex[0], ey[0]
+    c_rt = np.einsum("kd,kd->k", gx, e1y[np.minimum(j, m - 1)])
+    c_lt = np.einsum("kd,kd->k", gx, e1y[np.maximum(j - b - 1, 0)])
+    c_rs = np.einsum("kd,kd->k", gy, e1x[np.minimum(i, n - 1)])
+    c_ls = np.einsum("kd,kd->k", gy, e1x[np.maximum(i - a - 1, 0)])
+    nb = 0.5 * (_avg2(c_lt, has_lt, c_rt, has_rt, base) + _avg2(c_ls, has_l, c_rs, has_r, base))
+    out[name + "_nb"] = (cos - nb) / sd
+
+
+def _avg2(u: np.ndarray, has_u: np.ndarray, v: np.ndarray, has_v: np.ndarray, default=0.0) -> np.ndarray:
+    """Mean of the neighbours that exist (`default` where neither does)."""
+    cnt = has_u.astype(float) + has_v.astype(float)
+    tot = np.where(has_u, u, 0.0) + np.where(has_v, v, 0.0)
+    return np.where(cnt > 0, tot / np.maximum(cnt, 1), default)
 
 
 def _run_sums_2d(d: np.ndarray, a: int) -> np.ndarray:
@@ -214,12 +292,14 @@ class BandDots:
         n, m = band.n, band.m
         A = max_size
         # source sentence k belongs to groups ending at rows k+1 .. k+A
-        lo_ext = np.concatenate([band.lo[1:], np.full(A, band.lo[-1])])
-        hi_ext = np.concatenate([band.hi[1:], np.full(A, band.hi[-1])])
+        # and is a neighbour of groups ending at row k or starting at row k+1;
+        # target neighbours reach one column further on each side
+        lo_ext = np.concatenate([band.lo, np.full(A + 1, band.lo[-1])])
+        hi_ext = np.concatenate([band.hi, np.full(A + 1, band.hi[-1])])
         from numpy.lib.stride_tricks import sliding_window_view
 
-        plo = np.clip(sliding_window_view(lo_ext, A).min(axis=1)[:n] - A, 0, max(m - 1, 0))
-        phi = np.clip(sliding_window_view(hi_ext, A).max(axis=1)[:n] - 1, 0, max(m - 1, 0))
+        plo = np.clip(sliding_window_view(lo_ext, A + 2).min(axis=1)[:n] - A - 1, 0, max(m - 1, 0))
+        phi = np.clip(sliding_window_view(hi_ext, A + 2).max(axis=1)[:n], 0, max(m - 1, 0))
         width = int((phi - plo + 1).max()) if n else 1
         vals = np.zeros((n, max(width, 1)), dtype=np.float32)
         if m == 0:

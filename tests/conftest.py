@@ -20,3 +20,4 @@ os.environ.pop("PREFECT_API_URL", None)
 
 from fixtures_argos import *  # noqa: E402,F401,F403
 from fixtures_pg import *  # noqa: E402,F401,F403
+from fixtures_prefect import *  # noqa: E402,F401,F403

@@ -112,7 +112,7 @@ def argos_bg_en_model(argos_package_file):
 
 
 @pytest.fixture
-def isolated_argos_packages(tmp_path, monkeypatch) -> Path:
+def isolated_argos_packages(tmp_path, monkeypatch):
     """Point argostranslate at empty packages/downloads folders for one test.
 
     For tests that install or replace packages without disturbing the session
@@ -126,4 +126,9 @@ def isolated_argos_packages(tmp_path, monkeypatch) -> Path:
     monkeypatch.setattr(settings, "package_dirs", [packages])
     monkeypatch.setattr(settings, "downloads_dir", tmp_path / "argos-downloads")
     monkeypatch.setattr(settings, "local_package_index", tmp_path / "argos-index.json")
-    return packages
+    yield packages
+    # argostranslate caches the languages it found; make it look again once
+    # the session's packages folder is back.
+    translate = sys.modules.get("argostranslate.translate")
+    if translate is not None:
+        translate.get_installed_languages.cache_clear()

@@ -233,6 +233,20 @@ class PgCluster:
             _live.discard(self)
             shutil.rmtree(self.root, ignore_errors=True)
 
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stop the server but keep the cluster (to simulate an outage); `start_server()` brings it back.
+
+        `fast` disconnects every client at once, as a database restart or a
+        failover does.
+        """
+        self._cmd([str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", mode, "-w", "-t", "60", "stop"],
+                  timeout=90)
+        self._running = False
+
+    def start_server(self) -> None:
+        """Start a server stopped by `stop_server()` again, on the same port and data."""
+        self._start()
+
     def _kill_leftover(self) -> None:
         pidfile = self.datadir / "postmaster.pid"
         try:

@@ -194,8 +194,8 @@ def _check_package_file(path: Path) -> tuple[str, dict]:
         raise PackageFileError(f"{path} is a folder; give the .argosmodel file itself (a zip archive).")
     if not zipfile.is_zipfile(path):
         raise PackageFileError(
-            f"{path} is not an Argos package: an .argosmodel file is a zip archive and this "
-            "file is not one (an incomplete download, or the wrong file?)."
+            f"{path} is not a zip archive, so it is not an Argos package (an .argosmodel file is a "
+            "zip archive); is it an incomplete download, or the wrong file?"
         )
     try:
         with zipfile.ZipFile(path) as zf:

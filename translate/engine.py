@@ -59,21 +59,35 @@ WINDOW_SEGMENTS = 8192
 
 
 def usable_cpus() -> int:
-    """CPUs this process may run on (affinity/cgroup-aware where the OS says)."""
+    """CPUs this process may use: its affinity mask, capped by a cgroup v2 CPU quota.
+
+    In a container limited to 2 CPUs on a 16-core host, os.cpu_count() says 16;
+    16 translator workers would then fight over 2 cores.
+    """
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        count = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+        count = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            count = min(count, -(-int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(1, count)
 
 
-def _default_threads() -> tuple[int, int]:
+def default_threads(device: str = "cpu") -> tuple[int, int]:
     """(inter_threads, intra_threads) for this machine.
 
-    Measured with benchmarks/translation_speed.py (Transformer-base, int8,
-    beam 4, 2 cores): one worker per core with one thread each beats one
-    worker using all cores, because beam-search decoding is dominated by small
-    matrix products that do not scale across threads but batches do.
+    CPU: one translator worker per core, one thread each. Beam-search decoding
+    is a long series of small matrix products that gain little from splitting
+    across threads, while whole batches run independently; measured with
+    benchmarks/translation_speed.py (Transformer-base, int8, beam 4, 2 cores).
+    GPU: one worker; CTranslate2 batches on the device.
     """
+    if device != "cpu":
+        return 1, 1
     return usable_cpus(), 1
 
 
@@ -88,9 +102,15 @@ class EngineSettings:
 
     device: str = "cpu"
     compute_type: str = "auto"
-    inter_threads: int = dataclasses.field(default_factory=lambda: _default_threads()[0])
-    intra_threads: int = dataclasses.field(default_factory=lambda: _default_threads()[1])
-    max_batch_tokens: int = 1024
+    inter_threads: int | None = None  # None: default_threads(device)
+    intra_threads: int | None = None  # None: default_threads(device); 0: CTranslate2's own default
+    # Padded source tokens per batch. Transformer-base, int8, beam 4, 2 workers
+    # (benchmarks/translation_speed.py): sentences per CPU-second 14.9 at 256
+    # tokens, 16.8 at 512, 18.4 at 1024, 19.3 at 2048, 17.3 at 4096; peak RSS
+    # for 300 sentences 343 MB at 512, 556 MB at 1024, 864 MB at 2048 (beam
+    # search keeps beam x batch copies of the encoder output per layer). Set
+    # XLALIGN_CT2_MAX_BATCH_TOKENS=1024 to halve memory for ~5% less throughput.
+    max_batch_tokens: int = 2048
     beam_size: int = 4
     length_penalty: float = ARGOS_LENGTH_PENALTY
     replace_unknowns: bool = True
@@ -120,6 +140,13 @@ class EngineSettings:
         settings.validate()
         return settings
 
+    def __post_init__(self) -> None:
+        inter, intra = default_threads(self.device)
+        if self.inter_threads is None:
+            object.__setattr__(self, "inter_threads", inter)
+        if self.intra_threads is None:
+            object.__setattr__(self, "intra_threads", intra)
+
     def validate(self) -> None:
         for name in ("inter_threads", "beam_size", "max_batch_tokens", "max_decoding_length"):
             if getattr(self, name) < 1:
@@ -129,7 +156,7 @@ class EngineSettings:
 
 
 def _parse_field(field: dataclasses.Field, raw: str) -> Any:
-    kind = {"int": int, "float": float, "bool": bool, "str": str}.get(str(field.type), str)
+    kind = {"int": int, "int | None": int, "float": float, "bool": bool, "str": str}.get(str(field.type), str)
     name = ENV_PREFIX + field.name.upper()
     if kind is bool:
         if raw.lower() in ("1", "true", "yes", "on"):
@@ -326,6 +353,20 @@ class _Progress:
             self.callback(done, self.total)
 
 
+def _batch_tokens(batch: list[list[str]], settings: EngineSettings) -> int:
+    """`max_batch_tokens`, or less when that would leave translator workers idle.
+
+    A small input that fits in one batch would run on one worker while the
+    others wait; splitting it into one batch per worker finishes sooner.
+    Batch composition does not change translations (tests check this).
+    """
+    if settings.inter_threads <= 1 or not batch:
+        return settings.max_batch_tokens
+    padded = len(batch) * max(1, max(len(t) for t in batch))
+    per_worker = -(-padded // settings.inter_threads)  # ceil
+    return max(1, min(settings.max_batch_tokens, per_worker))
+
+
 def _translate_segments(
     texts: list[str],
     loaded: LoadedModel,
@@ -350,11 +391,12 @@ def _translate_segments(
     )
     for start in range(0, len(order), WINDOW_SEGMENTS):
         window = order[start : start + WINDOW_SEGMENTS]
+        batch = [tokens[i] for i in window]
         futures = loaded.translator.translate_batch(
-            [tokens[i] for i in window],
+            batch,
             target_prefix=[[prefix] for _ in window] if prefix else None,
             asynchronous=True,
-            **options,
+            **dict(options, max_batch_size=_batch_tokens(batch, settings)),
         )
         for seg, future in zip(window, futures):
             hypothesis = future.result().hypotheses[0]
