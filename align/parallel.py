@@ -115,7 +115,11 @@ def decode(c: Candidates, p: dict) -> list[Step]:
     for (a, b), idx, ft in zip(c.types, c.nodes, c.feats):
         s = np.full(c.band.size, NEG)
         if len(idx):
-            s[idx] = (0.5 * (a + b)) ** p.get("gamma", 0.0) * (group_score(ft, a, b, p) - type_bias(a, b, p))
+            raw = group_score(ft, a, b, p)
+            sat = p.get("sat", 0.0)
+            if sat:  # diminishing returns: a very good 1-1 is not worth two merges
+                raw = sat * np.tanh(raw / sat)
+            s[idx] = (0.5 * (a + b)) ** p.get("gamma", 0.0) * (raw - type_bias(a, b, p))
         scores.append(s)
     del_src, ins_tgt = skip_scores(c, scores, p)
     return run_dp(c.band, c.types, scores, del_src, ins_tgt)

@@ -9,19 +9,29 @@ Russian caption in an English page is exactly what must be kept out.
 """
 from __future__ import annotations
 
+import threading
 import unicodedata
-from functools import lru_cache
 
 FOREIGN_MIN_CONFIDENCE = 0.90
 FOREIGN_MAX_DOC_LANG_PROB = 0.05
 FOREIGN_MIN_CHARS = 20
 
 
-@lru_cache(maxsize=1)
-def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+_LOAD_LOCK = threading.Lock()
+_IDENTIFIER = None
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+def _identifier():
+    """The model, loaded once per process: decompressing it takes ~1 s, and flow
+    tasks run in threads, so the first load is serialised rather than repeated."""
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        with _LOAD_LOCK:
+            if _IDENTIFIER is None:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+                _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return _IDENTIFIER
 
 
 def detect_language(text: str) -> tuple[str, float]:
