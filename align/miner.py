@@ -1,0 +1,139 @@
+"""Comparable-text miner: confident sentence pairs in any order, the rest unmatched.
+
+For a rewrite or for related coverage there is no monotone path: sentences
+are reordered, merged, or have no counterpart at all. The miner scores all
+sentence pairs (documents are articles, tens of sentences), normalises the
+scores against the document pair's own distribution, and keeps a pair only
+when it stands out in two ways, as in bitext mining (Artetxe & Schwenk
+2019): its similarity is far above that of unrelated pairs (absolute
+z-score) and above each sentence's own nearest neighbours (margin), so a
+sentence that is merely "about the same topic" as many others is not
+matched. A source sentence may take a second target sentence, adjacent or
+not, when it explains that sentence too and the two together match it
+better than the first alone (one Bulgarian sentence condensing two English).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from . import embeddings as emb_mod
+from . import params as P
+from .ngrams import block_dots, featurise
+
+
+def _zscore(c: np.ndarray) -> np.ndarray:
+    """Standardise a similarity matrix by its own (mostly unrelated) pairs.
+
+    Median and MAD rather than mean and sd: in a translation pair the true
+    pairs are a large minority and would inflate the spread.
+    """
+    med = float(np.median(c))
+    mad = float(np.median(np.abs(c - med))) * 1.4826
+    return (c - med) / max(mad, 1e-3)
+
+
+def similarity_matrices(
+    src: Sequence[str], tgt: Sequence[str], src_mt: Sequence[str] | None, method: str
+) -> dict[str, np.ndarray]:
+    """Raw cosine matrices (n x m) of the signals the method uses."""
+    out: dict[str, np.ndarray] = {}
+    if method in ("hybrid", "embed"):
+        out["emb"] = emb_mod.embed(src) @ emb_mod.embed(tgt).T
+    if method == "hybrid":
+        out["embmt"] = emb_mod.embed(src_mt) @ emb_mod.embed(tgt).T
+    if method in ("hybrid", "mt"):
+        x, y = featurise([src_mt, tgt])
+        d = block_dots(x, y, range(len(src)), range(len(tgt))).astype(np.float64)
+        out["mt"] = d / _norms(x)[:, None] / _norms(y)[None, :]
+    return out
+
+
+def _norms(x) -> np.ndarray:
+    sq = np.add.reduceat(x.vals.astype(np.float64) ** 2, x.indptr[:-1]) if len(x.vals) else np.zeros(x.n)
+    sq[np.diff(x.indptr) == 0] = 0.0  # reduceat repeats the next value for empty rows
+    return np.sqrt(np.maximum(sq, 1e-9))
+
+
+def combined_z(mats: dict[str, np.ndarray]) -> np.ndarray:
+    """Mean of the per-signal z-scores."""
+    zs = [_zscore(m) for m in mats.values()]
+    return np.mean(zs, axis=0)
+
+
+def margin(z: np.ndarray, k: int) -> np.ndarray:
+    """z minus the mean of the k best scores of its row and of its column (halved each)."""
+    n, m = z.shape
+    kr = max(1, min(k, m))
+    kc = max(1, min(k, n))
+    row_knn = -np.sort(-z, axis=1)[:, :kr].mean(axis=1)
+    col_knn = -np.sort(-z, axis=0)[:kc, :].mean(axis=0)
+    return z - 0.5 * (row_knn[:, None] + col_knn[None, :])
+
+
+def mine_pairs(z: np.ndarray, second_ok, p: dict) -> list[tuple[int, tuple[int, ...], float]]:
+    """Greedy selection of confident pairs from a z-score matrix.
+
+    `second_ok(i, j1, j2)` says whether target j2 may join source i's pair
+    (i, j1). Returns (source index, target indices, z) with one or two
+    targets.
+    """
+    n, m = z.shape
+    if n == 0 or m == 0:
+        return []
+    mg = margin(z, p["k"])
+    ok = (z >= p["z_min"]) & (mg >= p["margin_min"])
+    order = np.argsort(-z[ok], kind="stable")
+    ii, jj = np.nonzero(ok)
+    used_src: dict[int, list[int]] = {}
+    used_tgt: set[int] = set()
+    for k in order:
+        i, j = int(ii[k]), int(jj[k])
+        if i in used_src or j in used_tgt:
+            continue
+        used_src[i] = [j]
+        used_tgt.add(j)
+    # second targets: the unused target's best source is i, and it is confident on its own
+    best_src = np.argmax(z, axis=0)
+    for j in range(m):
+        if j in used_tgt:
+            continue
+        i = int(best_src[j])
+        if i not in used_src or len(used_src[i]) != 1:
+            continue
+        if z[i, j] < p["z_min2"] or mg[i, j] < p["margin_min2"]:
+            continue
+        if second_ok is not None and not second_ok(i, used_src[i][0], j):
+            continue
+        used_src[i].append(j)
+        used_tgt.add(j)
+    return [(i, tuple(sorted(js)), float(max(z[i, j] for j in js))) for i, js in sorted(used_src.items())]
+
+
+def mine(
+    src: list[str], tgt: list[str], src_mt: list[str] | None, method: str, max_group: int
+) -> tuple[list, dict]:
+    from .api import Group, confidence
+
+    p = dict(P.MINER[method])
+    p["k"] = int(p["k"])
+    if not src or not tgt:
+        return [], {"miner": p, "n_src": len(src), "n_tgt": len(tgt)}
+    mats = similarity_matrices(src, tgt, src_mt, method)
+    z = combined_z(mats)
+    second_ok = None
+    if "emb" in mats:
+        es, et = emb_mod.embed(src), emb_mod.embed(tgt)
+
+        def second_ok(i: int, j1: int, j2: int) -> bool:
+            """The two targets together must be closer to the source than the first alone."""
+            both = et[j1] + et[j2]
+            both = both / max(float(np.linalg.norm(both)), 1e-9)
+            return float(es[i] @ both) > float(mats["emb"][i, j1])
+
+    pairs = mine_pairs(z, second_ok, p)
+    if max_group < 2:
+        pairs = [(i, js[:1], s) for i, js, s in pairs]
+    groups = [Group((i,), js, round(float(confidence(s)), 4)) for i, js, s in pairs]
+    return groups, {"miner": p, "signals": sorted(mats), "n_src": len(src), "n_tgt": len(tgt), "max_group": max_group}

@@ -1,0 +1,66 @@
+"""Tuned parameters of the monotone aligner, one set per signal combination.
+
+Tuned by coordinate ascent on strict F1 over development data only: the
+Text+Berg dev document (German-French, Google MT) and synthetic FLORES
+bg-en dev documents (see benchmarks/alignment_quality.py). Every value a
+result depends on ends up in `AlignmentResult.params` and, abbreviated, in
+its signature, so a stored alignment can always be reproduced.
+
+Meaning of the keys (see parallel.py and similarity.py):
+  w_<feature>  weight of a normalised similarity (mt: char n-gram cosine of
+               MT vs target; emb: e5 cosine source vs target; embmt: e5
+               cosine MT vs target; *_nb: the same minus the similarity with
+               the neighbouring sentences), in units of random-pair spread
+  w_len        weight of the |log length ratio| penalty
+  w_junk       penalty per line without words inside a group
+  gamma        group score is scaled by ((a+b)/2)**gamma
+  bias_*       per-type costs beyond 1-1 (bias_size per extra sentence,
+               bias_many for many-to-many, bias_12/13/22/23 per type family)
+  sat          optional saturation of group scores (unused: 0)
+  skip         cost of a 1-0 / 0-1, plus kappa x the sentence's best 1-1 score
+  skip_junk    cost of leaving a line without words unaligned
+"""
+from __future__ import annotations
+
+VERSION = "0.1"
+MAX_GROUP = 4  # default largest group on either side
+BAND_WIDTH = 8  # half-width of the final DP band (sentences)
+EMBED_RUNS = 1  # longest run of sentences embedded as one text (longer: sum)
+
+PARAMS: dict[str, dict[str, float]] = {
+    "mt": {
+        "w_mt": 1.0, "w_mt_nb": 0.25, "w_len": 12.0, "w_junk": 4.0, "gamma": 0.5,
+        "bias_size": 1.5, "bias_many": 0.0, "bias_13": 1.0, "skip": 4.0, "kappa": 0.2,
+    },
+    "embed": {
+        "w_emb": 1.0, "w_emb_nb": 1.5, "w_len": 12.0, "w_junk": 2.0, "gamma": 0.0,
+        "bias_size": -0.5, "bias_many": -1.0, "bias_13": 1.0, "skip": 3.0, "kappa": 0.3,
+    },
+    "hybrid": {
+        "w_mt": 1.0, "w_mt_nb": 0.0, "w_emb": 0.0, "w_emb_nb": 4.0, "w_embmt": 3.0, "w_embmt_nb": 0.0,
+        "w_len": 32.0, "w_junk": 2.0, "gamma": 0.25, "bias_size": 1.0, "bias_many": -2.0,
+        "bias_12": 1.0, "bias_13": 2.0, "bias_22": -1.0, "skip": 6.0, "kappa": 0.5,
+    },
+}
+
+# Comparable-text miner (miner.py), per method: z-scores are in units of the
+# document pair's own spread of similarities (median/MAD of all pairs).
+# Calibrated on synthetic comparable FLORES documents (benchmarks/align_data.py,
+# seed 11; the benchmark uses another seed) for precision first, and checked on
+# the seed articles (a Bulgarian rewrite against related English coverage).
+MINER: dict[str, dict[str, float]] = {
+    "hybrid": {"k": 4, "z_min": 5.0, "margin_min": 1.5, "z_min2": 6.0, "margin_min2": 1.5},
+    "mt": {"k": 4, "z_min": 5.0, "margin_min": 1.5, "z_min2": 6.0, "margin_min2": 1.5},
+    "embed": {"k": 4, "z_min": 3.0, "margin_min": 0.5, "z_min2": 4.0, "margin_min2": 0.5},
+}
+
+# Document pairing (pairing.py)
+PAIRING = {
+    "same_story_cos": 0.945,  # cosine of mean e5 sentence embeddings (unrelated <= 0.94, same story >= 0.95)
+    "min_pairs": 2,  # ... or this many confident sentence pairs:
+    "evidence_z_over_chance": 1.0,  # z a sentence pair needs beyond the best expected by chance
+    "evidence_margin": 1.5,
+    "parallel_coverage": 0.6,  # share of the shorter document's sentences in confident pairs
+    "parallel_monotone": 0.85,  # share of those pairs in one increasing chain
+    "parallel_length_ratio": 2.0,  # longer / shorter document, in sentences
+}
