@@ -72,6 +72,22 @@ def confidence(z: np.ndarray | float) -> np.ndarray | float:
     return 1.0 / (1.0 + np.exp(-(np.asarray(z, dtype=np.float64) - 3.0)))
 
 
+def degenerate_mt(src: Sequence[str], mt: Sequence[str]) -> str | None:
+    """Why an MT is useless as a signal, or None.
+
+    A broken or untrained model translates every sentence to (nearly) the same
+    string; its n-gram and embedding similarities then rank targets at random
+    and would drown the cross-lingual embedding signal in `hybrid`. Such output
+    is recognisable without any reference: far fewer distinct translations than
+    distinct source sentences.
+    """
+    distinct_src, distinct_mt = len(set(src)), len(set(mt))
+    if distinct_src >= 4 and distinct_mt < P.MIN_MT_DISTINCT_RATIO * distinct_src:
+        return (f"MT ignored as degenerate: {distinct_mt} distinct translations for {distinct_src} distinct "
+                "source sentences")
+    return None
+
+
 def resolve_method(method: str, has_mt: bool) -> tuple[str, list[str]]:
     """The method that can actually run, and notes on any fallback."""
     if method not in METHODS:
@@ -139,7 +155,12 @@ def align_sentences(
         max_group = P.MAX_GROUP
     if not isinstance(max_group, int) or max_group < 1:
         raise ValueError(f"max_group must be a positive integer, got {max_group!r}")
+    mt_problem = degenerate_mt(src_l, mt_l) if mt_l is not None and method == "hybrid" else None
+    if mt_problem:
+        mt_l = None
     used, notes = resolve_method(method, mt_l is not None)
+    if mt_problem:
+        notes.insert(0, mt_problem)
     if mode == "parallel":
         groups, params = _align_parallel(src_l, tgt_l, mt_l, used, max_group)
     else:

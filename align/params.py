@@ -64,3 +64,6 @@ PAIRING = {
     "parallel_monotone": 0.85,  # share of those pairs in one increasing chain
     "parallel_length_ratio": 2.0,  # longer / shorter document, in sentences
 }
+
+# hybrid ignores an MT with fewer distinct outputs than this share of distinct inputs (api.degenerate_mt)
+MIN_MT_DISTINCT_RATIO = 0.5

@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--src-mt", metavar="FILE", help="machine translation of SRC into TGT's language, line by line")
     p.add_argument("--method", choices=["hybrid", "mt", "embed"], default="hybrid")
     p.add_argument("--max-group", type=int, default=None, metavar="N", help="largest group size on either side")
+    p.add_argument("--mode", choices=["parallel", "comparable"], default="parallel",
+                   help="parallel: monotone groups covering every sentence (translations); comparable: only "
+                        "confident, possibly crossing pairs (rewrites, related coverage)")
     p.add_argument("--src-lang", default=None, help="language of SRC, for translating it (default: detected)")
     p.add_argument("--tgt-lang", default=None, help="language of TGT (default: detected)")
     p.add_argument("--no-scores", action="store_true", help="omit the tab-separated score column")

@@ -90,3 +90,16 @@ def test_seed_rewrite_is_comparable_to_related_coverage_with_few_pairs():
         tgt = next(t for t in targets if t.key == d.tgt_key)
         r = align_sentences(bg.sentences, tgt.sentences, mode=d.mode)
         assert len(r.groups) <= 0.3 * len(bg.sentences)
+
+
+def test_hybrid_ignores_a_degenerate_mt_and_says_so():
+    from align import align_sentences
+
+    src = ["Кметът откри новата линия.", "Билетът струва едно евро.", "Трамваите тръгват в шест.",
+           "Строежът продължи две години."]
+    tgt = ["The mayor opened the new line.", "A ticket costs one euro.", "The trams leave at six.",
+           "Construction took two years."]
+    result = align_sentences(src, tgt, src_mt=["In A9 this so"] * 4, method="hybrid")
+    assert result.method == "embed"
+    assert result.notes[0].startswith("MT ignored as degenerate: 1 distinct translations for 4")
+    assert [(g.src, g.tgt) for g in result.groups] == [((i,), (i,)) for i in range(4)]
