@@ -88,6 +88,15 @@ def degenerate_mt(src: Sequence[str], mt: Sequence[str]) -> str | None:
     return None
 
 
+def usable_signals(src: Sequence[str], mt: list[str] | None, method: str) -> tuple[list[str] | None, str, list[str]]:
+    """(MT to use, method that can run, notes): `hybrid` drops a degenerate MT first."""
+    problem = degenerate_mt(src, mt) if mt is not None and method == "hybrid" else None
+    if problem:
+        mt = None
+    used, notes = resolve_method(method, mt is not None)
+    return mt, used, ([problem] if problem else []) + notes
+
+
 def resolve_method(method: str, has_mt: bool) -> tuple[str, list[str]]:
     """The method that can actually run, and notes on any fallback."""
     if method not in METHODS:
@@ -155,12 +164,7 @@ def align_sentences(
         max_group = P.MAX_GROUP
     if not isinstance(max_group, int) or max_group < 1:
         raise ValueError(f"max_group must be a positive integer, got {max_group!r}")
-    mt_problem = degenerate_mt(src_l, mt_l) if mt_l is not None and method == "hybrid" else None
-    if mt_problem:
-        mt_l = None
-    used, notes = resolve_method(method, mt_l is not None)
-    if mt_problem:
-        notes.insert(0, mt_problem)
+    mt_l, used, notes = usable_signals(src_l, mt_l, method)
     if mode == "parallel":
         groups, params = _align_parallel(src_l, tgt_l, mt_l, used, max_group)
     else:

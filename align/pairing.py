@@ -18,13 +18,14 @@ Every number the decision used is kept in `PairDecision.params`.
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
 
 from . import embeddings as emb_mod
 from . import params as P
-from .api import DocText, PairDecision, resolve_method
+from .api import DocText, PairDecision, usable_signals
 from .miner import combined_z, mine_pairs, similarity_matrices
 
 
@@ -89,7 +90,9 @@ def pair_documents(sources: Sequence[DocText], targets: Sequence[DocText]) -> li
     p = P.PAIRING
     out: list[PairDecision] = []
     for a, src in enumerate(sources):
-        method, _ = resolve_method("hybrid", src.mt is not None)
+        mt, method, _ = usable_signals(src.sentences, list(src.mt) if src.mt is not None else None, "hybrid")
+        if mt is None and src.mt is not None:
+            src = replace(src, mt=None)
         for b, tgt in enumerate(targets):
             sim = float(sims[a, b])
             ev = pair_evidence(src, tgt, method)

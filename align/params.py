@@ -60,7 +60,7 @@ PAIRING = {
     "min_pairs": 2,  # ... or this many confident sentence pairs:
     "evidence_z_over_chance": 1.0,  # z a sentence pair needs beyond the best expected by chance
     "evidence_margin": 1.5,
-    "parallel_coverage": 0.6,  # share of the shorter document's sentences in confident pairs
+    "parallel_coverage": 0.5,  # share of the shorter document's sentences in confident pairs
     "parallel_monotone": 0.85,  # share of those pairs in one increasing chain
     "parallel_length_ratio": 2.0,  # longer / shorter document, in sentences
 }
