@@ -6,11 +6,11 @@ story under the names the cookbook queries use.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import text
 
+from align import Group as G
 from db import store
 from db.cookbook import RECIPES, render_markdown
 from db.engine import get_engine
@@ -26,17 +26,6 @@ EN = ("The city of Plovdiv opened a new tram line on Monday. The line is 7.2 kil
       "The mayor said the project cost 48 million euros.\n")
 MT = ["The city of Plovdiv opened a new tram line on Monday.", "The line is 7.2 km long.",
       "The mayor said it cost 48M."]
-
-
-@dataclass(frozen=True)
-class G:
-    src: tuple[int, ...]
-    tgt: tuple[int, ...]
-    score: float | None
-
-    @property
-    def kind(self) -> str:
-        return f"{len(self.src)}-{len(self.tgt)}"
 
 
 def doc(body: str, source: str):

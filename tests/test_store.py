@@ -1,10 +1,10 @@
 """The store on SQLite and on a real PostgreSQL server: idempotent writes and the researchers' view."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from sqlalchemy import func, select, text
 
+from align import Group as G
 from db import store
 from db.engine import get_engine
 from db.schema import alignment_sentences, alignments, documents, paragraphs, sentences, translations
@@ -15,17 +15,6 @@ BG = ("Град Пловдив откри нова трамвайна линия
       "Кметът каза, че проектът е струвал 48 милиона евро.\n")
 EN = ("The city of Plovdiv opened a new tram line on Monday. The line is 7.2 kilometres long.\n\n"
       "The mayor said the project cost 48 million euros.\n")
-
-
-@dataclass(frozen=True)
-class G:
-    src: tuple[int, ...]
-    tgt: tuple[int, ...]
-    score: float | None
-
-    @property
-    def kind(self) -> str:
-        return f"{len(self.src)}-{len(self.tgt)}"
 
 
 def _doc(body: str, name: str):
