@@ -31,7 +31,6 @@ from pipeline.retry_policy import RETRIES, RETRY_DELAYS_S, retry_if_transient  #
 from pipeline.translation import TranslateOutcome, languages_to_translate, translate_language  # noqa: E402
 from translate.reading import article_files  # noqa: E402
 
-TRANSIENT_RETRIES = RETRIES
 _RETRY = dict(retries=RETRIES, retry_delay_seconds=RETRY_DELAYS_S, retry_condition_fn=retry_if_transient)
 
 

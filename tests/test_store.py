@@ -8,18 +8,7 @@ from align import Group as G
 from db import store
 from db.engine import get_engine
 from db.schema import alignment_sentences, alignments, documents, paragraphs, sentences, translations
-from pipeline.prepare import prepare_article
-from translate.reading import decode_article
-
-BG = ("Град Пловдив откри нова трамвайна линия в понеделник. Линията е дълга 7,2 километра.\n\n"
-      "Кметът каза, че проектът е струвал 48 милиона евро.\n")
-EN = ("The city of Plovdiv opened a new tram line on Monday. The line is 7.2 kilometres long.\n\n"
-      "The mayor said the project cost 48 million euros.\n")
-
-
-def _doc(body: str, name: str):
-    return prepare_article(decode_article(body.encode(), source=name, fmt="txt"))
-
+from test_db_cookbook import BG, EN, doc
 
 def _counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
@@ -28,8 +17,8 @@ def _counts(engine) -> dict[str, int]:
 
 
 def _store_everything(engine, run_id):
-    bg_id, _ = store.save_document(engine, _doc(BG, "bg.txt"), run_id=run_id)
-    en_id, _ = store.save_document(engine, _doc(EN, "en.txt"), run_id=run_id)
+    bg_id, _ = store.save_document(engine, doc(BG, "bg.txt"), run_id=run_id)
+    en_id, _ = store.save_document(engine, doc(EN, "en.txt"), run_id=run_id)
     with engine.connect() as conn:
         bg_rows = store.document_sentences(conn, bg_id)
         en_rows = store.document_sentences(conn, en_id)
@@ -102,7 +91,7 @@ def test_bulk_insert_is_idempotent_and_searchable(db_url):
                 sync_sequences(conn, [sentences])
                 finish_bulk_load(conn)
     assert _counts(engine)["sentences"] == 6 + 50
-    store.save_document(engine, _doc(EN.replace("Monday", "Tuesday"), "en2.txt"), run_id=None)  # sequence moved on
+    store.save_document(engine, doc(EN.replace("Monday", "Tuesday"), "en2.txt"), run_id=None)  # sequence moved on
     with engine.connect() as conn:
         found = conn.execute(text(
             "SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'Haskovo'" if conn.dialect.name == "sqlite"

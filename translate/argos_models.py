@@ -109,18 +109,22 @@ def _read_metadata(folder: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _model_info(folder: Path, metadata: dict) -> ModelInfo:
+def _package_fields(metadata: dict) -> dict[str, str]:
+    """The fields an installed package and an index entry both read from Argos metadata."""
     from_code, to_code = metadata.get("from_code"), metadata.get("to_code")
-    return ModelInfo(
-        from_code=str(from_code),
-        to_code=str(to_code),
-        name=f"{metadata.get('type', 'translate')}-{from_code}_{to_code}",
-        package_version=str(metadata.get("package_version", "")),
-        path=folder,
-        argos_version=str(metadata.get("argos_version", "")),
-        from_name=str(metadata.get("from_name", "")),
-        to_name=str(metadata.get("to_name", "")),
-    )
+    return {
+        "from_code": str(from_code),
+        "to_code": str(to_code),
+        "name": f"{metadata.get('type', 'translate')}-{from_code}_{to_code}",
+        "package_version": str(metadata.get("package_version", "")),
+        "argos_version": str(metadata.get("argos_version", "")),
+        "from_name": str(metadata.get("from_name", "")),
+        "to_name": str(metadata.get("to_name", "")),
+    }
+
+
+def _model_info(folder: Path, metadata: dict) -> ModelInfo:
+    return ModelInfo(path=folder, **_package_fields(metadata))
 
 
 def _installed_in_argos_order() -> list[ModelInfo]:
@@ -334,17 +338,7 @@ def update_index(url: str | None = None, *, timeout: float = INDEX_TIMEOUT_S) ->
 
 
 def _index_entry(metadata: dict) -> IndexEntry:
-    from_code, to_code = metadata.get("from_code"), metadata.get("to_code")
-    return IndexEntry(
-        from_code=str(from_code),
-        to_code=str(to_code),
-        name=f"{metadata.get('type', 'translate')}-{from_code}_{to_code}",
-        package_version=str(metadata.get("package_version", "")),
-        argos_version=str(metadata.get("argos_version", "")),
-        links=tuple(str(link) for link in metadata.get("links", ())),
-        from_name=str(metadata.get("from_name", "")),
-        to_name=str(metadata.get("to_name", "")),
-    )
+    return IndexEntry(links=tuple(str(link) for link in metadata.get("links", ())), **_package_fields(metadata))
 
 
 def _version_key(version: str):
