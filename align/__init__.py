@@ -1,12 +1,12 @@
 """Sentence alignment: monotone for translations, mining for comparable text.
 
-Public interface (see api.py): `align_sentences`, `pair_documents` and the
-records they return. Heavy modules (numpy features, the embedding model)
+Public interface (see api.py): `align_sentences` (= `plan_alignment` then
+`run_plan`), `pair_documents` and the records they return. Heavy modules (numpy features, the embedding model)
 load only when used.
 """
 from __future__ import annotations
 
-from .api import AlignmentResult, DocText, Group, PairDecision, align_sentences
+from .api import AlignmentPlan, AlignmentResult, DocText, Group, PairDecision, align_sentences, plan_alignment, run_plan
 
 
 def pair_documents(sources, targets):
@@ -16,4 +16,7 @@ def pair_documents(sources, targets):
     return _pair(sources, targets)
 
 
-__all__ = ["AlignmentResult", "DocText", "Group", "PairDecision", "align_sentences", "pair_documents"]
+__all__ = [
+    "AlignmentPlan", "AlignmentResult", "DocText", "Group", "PairDecision",
+    "align_sentences", "pair_documents", "plan_alignment", "run_plan",
+]

@@ -137,7 +137,22 @@ def _check_texts(name: str, texts: Sequence[str]) -> list[str]:
     return out
 
 
-def align_sentences(
+@dataclass(frozen=True)
+class AlignmentPlan:
+    """What an alignment will be, decided before any similarity is computed."""
+
+    src: list[str]
+    tgt: list[str]
+    mt: list[str] | None  # the MT that will be used (None when dropped or absent)
+    method: str  # the method that will run, after any fallback
+    mode: str
+    max_group: int
+    params: dict
+    signature: str
+    notes: tuple[str, ...]
+
+
+def plan_alignment(
     src: Sequence[str],
     tgt: Sequence[str],
     *,
@@ -145,13 +160,15 @@ def align_sentences(
     method: str = "hybrid",
     mode: str = "parallel",
     max_group: int | None = None,
-) -> AlignmentResult:
-    """Align two lists of sentences.
+    mt_model: str | None = None,
+) -> AlignmentPlan:
+    """Check the inputs and fix method, parameters and signature, without aligning.
 
-    mode "parallel": monotone groups covering every sentence (translations).
-    mode "comparable": only confident, possibly crossing pairs (rewrites,
-    related coverage); a source sentence may take two target sentences.
-    `src_mt` is the MT of `src` into `tgt`'s language, line by line.
+    Separate from `align_sentences` so that a pipeline re-run can ask "is
+    this pair already aligned this way?" before paying for embeddings and
+    the DP, and get the answer from the same code that names a finished
+    alignment. `mt_model` names the system that produced `src_mt`; it is part
+    of the parameters, so alignments made from different MT are kept apart.
     """
     src_l = _check_texts("src", src)
     tgt_l = _check_texts("tgt", tgt)
@@ -166,28 +183,60 @@ def align_sentences(
         raise ValueError(f"max_group must be a positive integer, got {max_group!r}")
     mt_l, used, notes = usable_signals(src_l, mt_l, method)
     if mode == "parallel":
-        groups, params = _align_parallel(src_l, tgt_l, mt_l, used, max_group)
+        core = {"max_group": max_group, "band_width": P.BAND_WIDTH, "embed_runs": P.EMBED_RUNS,
+                "many_to_many_max": P.MANY_TO_MANY_MAX, "weights": dict(P.PARAMS[used])}
+    else:
+        from .miner import signals
+
+        core = {"miner": dict(P.MINER[used]), "signals": signals(used), "max_group": max_group}
+    params = {"method": used, "mode": mode, "requested_method": method, **core,
+              "n_src": len(src_l), "n_tgt": len(tgt_l), "version": P.VERSION}
+    if used != "mt":
+        params["embedding_model"] = embeddings.MODEL_NAME
+    if used != "embed" and mt_model:
+        params["mt_model"] = mt_model
+    return AlignmentPlan(src_l, tgt_l, mt_l, used, mode, max_group, params, signature(used, mode, params), tuple(notes))
+
+
+def align_sentences(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    src_mt: Sequence[str] | None = None,
+    method: str = "hybrid",
+    mode: str = "parallel",
+    max_group: int | None = None,
+    mt_model: str | None = None,
+) -> AlignmentResult:
+    """Align two lists of sentences.
+
+    mode "parallel": monotone groups covering every sentence (translations).
+    mode "comparable": only confident, possibly crossing pairs (rewrites,
+    related coverage); a source sentence may take two target sentences.
+    `src_mt` is the MT of `src` into `tgt`'s language, line by line.
+    """
+    plan = plan_alignment(src, tgt, src_mt=src_mt, method=method, mode=mode, max_group=max_group, mt_model=mt_model)
+    return run_plan(plan)
+
+
+def run_plan(plan: AlignmentPlan) -> AlignmentResult:
+    """Carry out a plan from `plan_alignment`."""
+    if plan.mode == "parallel":
+        groups = _align_parallel(plan.src, plan.tgt, plan.mt, plan.method, plan.max_group)
     else:
         from .miner import mine
 
-        groups, params = mine(src_l, tgt_l, mt_l, used, max_group)
-    params = {"method": used, "mode": mode, "requested_method": method, **params, "version": P.VERSION}
-    if used != "mt":
-        params["embedding_model"] = embeddings.MODEL_NAME
-    return AlignmentResult(groups, used, mode, params, signature(used, mode, params), tuple(notes))
+        groups = mine(plan.src, plan.tgt, plan.mt, plan.method, plan.max_group)
+    return AlignmentResult(groups, plan.method, plan.mode, plan.params, plan.signature, plan.notes)
 
 
-def _align_parallel(
-    src: list[str], tgt: list[str], mt: list[str] | None, method: str, max_group: int
-) -> tuple[list[Group], dict]:
+def _align_parallel(src: list[str], tgt: list[str], mt: list[str] | None, method: str, max_group: int) -> list[Group]:
     from .parallel import candidates, decode
     from .similarity import PairFeatures
 
     p = dict(P.PARAMS[method])
     if not src or not tgt:  # nothing to compare: everything is a deletion or an insertion
-        groups = [Group((k,), (), 0.0) for k in range(len(src))] + [Group((), (k,), 0.0) for k in range(len(tgt))]
-        return groups, {"max_group": max_group, "band_width": P.BAND_WIDTH, "embed_runs": P.EMBED_RUNS,
-                        "weights": p, "n_src": len(src), "n_tgt": len(tgt)}
+        return [Group((k,), (), 0.0) for k in range(len(src))] + [Group((), (k,), 0.0) for k in range(len(tgt))]
     feats = PairFeatures(
         src, tgt, mt,
         use_mt=method in ("hybrid", "mt"),
@@ -198,7 +247,8 @@ def _align_parallel(
     ).prepare()
     cand = candidates(feats, max_group, P.BAND_WIDTH)
     steps = decode(cand, p)
-    sim_weights = {k: v for k, v in p.items() if k.startswith("w_") and k not in ("w_len", "w_junk")}
+    # the confidence of a group comes from its similarity signals, not from its length or edge penalties
+    sim_weights = {k: v for k, v in p.items() if k.startswith("w_") and k not in ("w_len", "w_junk", "w_cl")}
     norm = sum(abs(v) for v in sim_weights.values()) or 1.0
     groups: list[Group] = []
     for s in steps:
@@ -214,14 +264,6 @@ def _align_parallel(
         else:
             score = 0.0
         groups.append(Group(src_idx, tgt_idx, score))
-    params = {
-        "max_group": max_group,
-        "band_width": P.BAND_WIDTH,
-        "embed_runs": P.EMBED_RUNS,
-        "weights": p,
-        "n_src": len(src),
-        "n_tgt": len(tgt),
-    }
     if not math.isfinite(sum(g.score or 0.0 for g in groups)):
         raise RuntimeError("non-finite alignment scores")
-    return groups, params
+    return groups

@@ -111,16 +111,20 @@ def mine_pairs(z: np.ndarray, second_ok, p: dict) -> list[tuple[int, tuple[int, 
     return [(i, tuple(sorted(js)), float(max(z[i, j] for j in js))) for i, js in sorted(used_src.items())]
 
 
-def mine(
-    src: list[str], tgt: list[str], src_mt: list[str] | None, method: str, max_group: int
-) -> tuple[list, dict]:
+def signals(method: str) -> list[str]:
+    """Names of the similarity matrices `similarity_matrices` computes for `method`."""
+    return sorted({"hybrid": ["emb", "embmt", "mt"], "embed": ["emb"], "mt": ["mt"]}[method])
+
+
+def mine(src: list[str], tgt: list[str], src_mt: list[str] | None, method: str, max_group: int) -> list:
     from .api import Group, confidence
 
     p = dict(P.MINER[method])
     p["k"] = int(p["k"])
     if not src or not tgt:
-        return [], {"miner": p, "n_src": len(src), "n_tgt": len(tgt)}
+        return []
     mats = similarity_matrices(src, tgt, src_mt, method)
+    assert sorted(mats) == signals(method)
     z = combined_z(mats)
     second_ok = None
     if "emb" in mats:
@@ -135,5 +139,4 @@ def mine(
     pairs = mine_pairs(z, second_ok, p)
     if max_group < 2:
         pairs = [(i, js[:1], s) for i, js, s in pairs]
-    groups = [Group((i,), js, round(float(confidence(s)), 4)) for i, js, s in pairs]
-    return groups, {"miner": p, "signals": sorted(mats), "n_src": len(src), "n_tgt": len(tgt), "max_group": max_group}
+    return [Group((i,), js, round(float(confidence(s)), 4)) for i, js, s in pairs]

@@ -11,20 +11,29 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import params as P
 from .band import Band
+from .clauses import EdgeClauses
 from .dp import NEG, Step, run_dp, valid_nodes
 from .ngrams import hashed_dense
 from .search import find_band
 from .similarity import BandDots, PairFeatures
 
 
-def group_types(max_group: int) -> list[tuple[int, int]]:
-    """Types (a, b), a, b >= 1, up to `max_group` on either side and a + b <= max_group + 2."""
+def group_types(max_group: int, many_max: int = P.MANY_TO_MANY_MAX) -> list[tuple[int, int]]:
+    """Types (a, b), a, b >= 1: one sentence against up to `max_group`, and
+    many-to-many groups of at most min(max_group + 2, many_max) sentences.
+
+    Why the two bounds: one long sentence rendered as a list of five short
+    ones is common (Text+Berg dev has 1-5 groups), while a 2-5 or 3-4 group
+    is rare and, allowed, mostly swallows neighbours that align on their own.
+    """
+    cap = min(max_group + 2, many_max)
     return [
         (a, b)
         for a in range(1, max_group + 1)
         for b in range(1, max_group + 1)
-        if a + b <= max_group + 2
+        if min(a, b) == 1 or a + b <= cap
     ]
 
 
@@ -39,6 +48,7 @@ class Candidates:
     src_junk: np.ndarray  # (n,) 1.0 for lines without words (see similarity.is_junk)
     tgt_junk: np.ndarray
     dots: BandDots | None = None  # sentence-pair n-gram dot products in the band
+    edges: EdgeClauses | None = None  # edge-clause cosines in the band (clauses.py)
 
 
 def coarse_vectors(f: PairFeatures) -> tuple[np.ndarray, np.ndarray]:
@@ -69,17 +79,18 @@ def candidates(f: PairFeatures, max_group: int, width: int) -> Candidates:
     else:
         band = Band.full(n, m)
     dots = f.pair_dots(band) if (f.use_mt and n and m) else None
+    edges = EdgeClauses.compute(f.src_mt, f.tgt, band, f.max_size) if dots is not None else None
     types = group_types(max_group)
     all_i, all_j = band.nodes()
     nodes, feats = [], []
     for a, b in types:
         idx = valid_nodes(band, a, b)
         nodes.append(idx)
-        feats.append(f.group_features(a, b, all_i[idx], all_j[idx], dots) if len(idx) else {})
-    return Candidates(band, types, nodes, feats, n, m, f.src_junk1, f.tgt_junk1, dots)
+        feats.append(f.group_features(a, b, all_i[idx], all_j[idx], dots, edges) if len(idx) else {})
+    return Candidates(band, types, nodes, feats, n, m, f.src_junk1, f.tgt_junk1, dots, edges)
 
 
-FEATURES = ("mt", "mt_nb", "emb", "emb_nb", "embmt", "embmt_nb", "mt_cos", "emb_cos")
+FEATURES = ("mt", "mt_nb", "emb", "emb_nb", "embmt", "embmt_nb", "mt_cos", "emb_cos", "cl")
 
 
 def group_score(feats: dict[str, np.ndarray], a: int, b: int, p: dict) -> np.ndarray:
@@ -107,6 +118,8 @@ def type_bias(a: int, b: int, p: dict) -> float:
         extra = p.get("bias_22", 0.0)
     elif min(a, b) > 1:
         extra = p.get("bias_23", 0.0)
+    if max(a, b) >= 5:
+        extra += p.get("bias_big", 0.0)
     return p["bias_size"] * (a + b - 2) + (p["bias_many"] if min(a, b) > 1 else 0.0) + extra
 
 

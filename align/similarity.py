@@ -21,6 +21,9 @@ news story and in a yearbook):
   times the embedding cost, so the default embeds sentences only.
 * `*_nb`: each cosine minus the cosines with the sentences just outside the
   group (Bertalign's neighbour margin); this is what decides 1-1 vs 1-2.
+* Edge clauses ("cl", clauses.py): whether a group's first or last clause
+  fits the sentence across its boundary better; what decides 1-1 + 1-1
+  against 2-2 where the two translations cut sentences in other places.
 * Length: |log| of the ratio between target length and source length
   times the document's overall ratio; lines without words ("junk").
 
@@ -35,6 +38,7 @@ import numpy as np
 
 from . import embeddings as emb_mod
 from .band import Band
+from .clauses import EdgeClauses
 from .ngrams import SparseRows, block_dots, featurise, self_dots
 
 RANDOM_SAMPLE = 48  # sentences of the other side used as the random baseline
@@ -206,7 +210,7 @@ class PairFeatures:
         return BandDots.compute(self.x, self.y, band, self.max_size)
 
     def group_features(
-        self, a: int, b: int, i: np.ndarray, j: np.ndarray, dots: "BandDots | None"
+        self, a: int, b: int, i: np.ndarray, j: np.ndarray, dots: "BandDots | None", edges: "EdgeClauses | None" = None
     ) -> dict[str, np.ndarray]:
         """Normalised features of groups src[i-a:i] x tgt[j-b:j] (arrays of node ends).
 
@@ -245,6 +249,8 @@ class PairFeatures:
             self._emb_feature(out, "emb", self.ex, self.ey, self.emb_base_x, self.emb_base_y, self.stats["emb_sd"], a, b, i, j, nbmask)
         if self.use_mt_emb:
             self._emb_feature(out, "embmt", self.emt, self.ey, self.embmt_base_x, self.embmt_base_y, self.stats["embmt_sd"], a, b, i, j, nbmask)
+        if edges is not None:
+            out["cl"] = edges.leak(a, b, i, j)
         ls = self.src_len[a - 1, i - 1] * self.len_ratio
         lt = self.tgt_len[b - 1, j - 1]
         out["len"] = np.abs(np.log((lt + 20.0) / (ls + 20.0)))

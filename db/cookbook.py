@@ -65,7 +65,7 @@ the older version's sentences and alignments stay where they were (`src_version`
 in `parallel_sentences` say which version a pair comes from).
 
 Schema changes are Alembic revisions shipped in `db/migrations/versions/` (0001: the first
-schema; 0002: document versions, full-text search). Every command migrates the database it
+schema; 0002: document versions, full-text search; 0003: `pair_alignments`). Every command migrates the database it
 opens, and `xlalign db upgrade` does only that, for any older xlalign database; concurrent
 processes wait for each other (an advisory lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite)."""
 

@@ -136,6 +136,19 @@ document_pairs = Table(
     UniqueConstraint("src_document_id", "tgt_document_id"),
 )
 
+pair_alignments = Table(  # one row per alignment made, also when it found no groups (migration 0003)
+    "pair_alignments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("pair_id", Integer, ForeignKey("document_pairs.id", ondelete="CASCADE"), nullable=False),
+    Column("signature", Text, nullable=False),
+    Column("method", String(64), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("groups", Integer, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    _created(),
+    UniqueConstraint("pair_id", "signature"),
+)
+
 alignments = Table(
     "alignments", metadata,
     Column("id", Integer, primary_key=True),

@@ -24,8 +24,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from db.engine import writing
 
 from db.schema import (
-    alignment_sentences, alignments, document_pairs, documents, input_files, paragraphs, runs, sentences,
-    translations,
+    alignment_sentences, alignments, document_pairs, documents, input_files, pair_alignments, paragraphs, runs,
+    sentences, translations,
 )
 from pipeline.records import SegmentedDocument
 
@@ -189,9 +189,10 @@ def save_pair(engine: Engine, *, src_document_id: int, tgt_document_id: int, sco
 
 
 def has_alignment(engine: Engine, pair_id: int, signature: str) -> bool:
+    """Whether this pair was already aligned this way (also true when that alignment found nothing)."""
     with engine.connect() as conn:
-        return conn.execute(select(alignments.c.id).where(
-            alignments.c.pair_id == pair_id, alignments.c.signature == signature).limit(1)).first() is not None
+        return conn.execute(select(pair_alignments.c.id).where(
+            pair_alignments.c.pair_id == pair_id, pair_alignments.c.signature == signature)).first() is not None
 
 
 def save_alignment(engine: Engine, *, pair_id: int, groups: Sequence[Any], src_ids: Sequence[int],
@@ -213,6 +214,8 @@ def save_alignment(engine: Engine, *, pair_id: int, groups: Sequence[Any], src_i
                    for side, positions, lookup in (("src", g.src, src_ids), ("tgt", g.tgt, tgt_ids))
                    for k, pos in enumerate(positions)]
         insert_ignore(conn, alignment_sentences, members, ["alignment_id", "side", "ord"])
+        insert_ignore(conn, pair_alignments, [dict(pair_id=pair_id, signature=signature, method=method, mode=mode,
+                                                   groups=len(groups), run_id=run_id)], ["pair_id", "signature"])
         return len(ids) - before
 
 

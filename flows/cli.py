@@ -76,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tgt", metavar="TGT")
     p.add_argument("--src-mt", metavar="FILE", help="machine translation of SRC into TGT's language, line by line")
     p.add_argument("--method", choices=["hybrid", "mt", "embed"], default="hybrid")
-    p.add_argument("--max-group", type=int, default=None, metavar="N", help="largest group size on either side")
+    p.add_argument("--max-group", type=int, default=None, metavar="N",
+                   help="most sentences on one side of a group (default 5: 1-5 and 5-1; groups with two or more "
+                        "on both sides stay within 6 sentences in all)")
     p.add_argument("--mode", choices=["parallel", "comparable"], default="parallel",
                    help="parallel: monotone groups covering every sentence (translations); comparable: only "
                         "confident, possibly crossing pairs (rewrites, related coverage)")

@@ -3,9 +3,12 @@
 Every current (not superseded by a newer version of its file) source-language
 document is offered every current target-language document in the database; `align.pair_documents` decides which belong to the
 same story and whether they are translations (monotone alignment) or
-comparable coverage (mining). An alignment is skipped when the pair already has
-one with the same signature, so re-runs add nothing while a new model, method
-or parameter set adds a new, separately filterable alignment.
+comparable coverage (mining). The alignment is planned first
+(`align.plan_alignment`: method after fallbacks, parameters, MT model,
+signature) and skipped before any similarity is computed when the pair already
+has one with that signature, so re-runs add nothing and cost little, while a
+new MT model, method or parameter set adds a new, separately filterable
+alignment.
 """
 from __future__ import annotations
 
@@ -59,7 +62,7 @@ def _load_doc_texts(engine: Engine, target_lang: str):
 
 def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int | None) -> AlignOutcome:
     """Pair every source document with its target documents and align each pair once."""
-    from align import align_sentences, pair_documents
+    from align import pair_documents, plan_alignment, run_plan
 
     sources, targets, ids, mt_models = _load_doc_texts(engine, target_lang)
     if not sources or not targets:
@@ -73,10 +76,12 @@ def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int
         pair_id = store.save_pair(engine, src_document_id=int(src.key), tgt_document_id=int(tgt.key),
                                   score=decision.score, mode=decision.mode, method=decision.method,
                                   params=decision.params, run_id=run_id)
-        result = align_sentences(src.sentences, tgt.sentences, src_mt=src.mt, method=method, mode=decision.mode)
-        if store.has_alignment(engine, pair_id, result.signature):
+        plan = plan_alignment(src.sentences, tgt.sentences, src_mt=src.mt, method=method, mode=decision.mode,
+                              mt_model=mt_models.get(src.key))
+        if store.has_alignment(engine, pair_id, plan.signature):
             skipped += 1
             continue
+        result = run_plan(plan)
         added += store.save_alignment(
             engine, pair_id=pair_id, groups=result.groups, src_ids=ids[src.key], tgt_ids=ids[tgt.key],
             method=result.method, mode=result.mode, signature=result.signature, params=result.params,

@@ -63,6 +63,7 @@ def summarize(outcomes: list[IngestOutcome], translated: list, aligned) -> dict:
         "untranslated_languages": [t.lang for t in translated if t.model is None],
         "document_pairs": aligned.pairs,
         "alignment_groups_added": aligned.alignments_added,
+        "alignments_already_present": aligned.skipped_existing,
         "failures": [{"source": o.source, "error": o.error} for o in outcomes if o.error],
         "notes": [t.message for t in translated if t.message] + list(aligned.notes),
     }

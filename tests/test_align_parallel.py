@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from align import Group, align_sentences
+from align import params as P
 from align.api import confidence
 
 S = [
@@ -144,7 +145,7 @@ def test_result_params_are_json_and_reproducible():
     r2 = align_mt(S, S[:5] + S[6:])
     json.dumps(r1.params)
     assert r1.signature == r2.signature and groups(r1) == groups(r2)
-    assert r1.signature.startswith("align:mt|mode:parallel|maxgroup:4|emb:none|mt:")
+    assert r1.signature.startswith(f"align:mt|mode:parallel|maxgroup:{P.MAX_GROUP}|emb:none|mt:")
 
 
 # --- with the real embedding model -------------------------------------------------
@@ -201,3 +202,28 @@ def _unit_vectors(src, tgt):
 
     f = PairFeatures(src, tgt, src, use_mt=True, use_emb=False, max_size=4).prepare()
     return coarse_vectors(f) + (8,)
+
+
+@pytest.mark.parametrize("mode", ["parallel", "comparable"])
+def test_plan_names_the_alignment_before_it_is_computed(mode):
+    """The pipeline skips a pair whose planned signature is stored: plan and result must agree."""
+    from align import plan_alignment
+
+    plan = plan_alignment(S, S[:7], src_mt=S, method="mt", mode=mode, mt_model="argos:x@1")
+    result = align_sentences(S, S[:7], src_mt=S, method="mt", mode=mode, mt_model="argos:x@1")
+    assert plan.signature == result.signature and plan.params == result.params
+    assert result.params["mt_model"] == "argos:x@1"
+    other = plan_alignment(S, S[:7], src_mt=S, method="mt", mode=mode, mt_model="argos:y@1")
+    assert other.signature != plan.signature  # output of another MT model is another alignment
+
+
+def test_one_sentence_against_five():
+    """1-5 is a default group type (Text+Berg dev has several); 2-5 is not."""
+    from align.parallel import group_types
+
+    long_src = S[:2] + [" ".join(S[2:7])] + S[7:]
+    r = align_mt(long_src, S)
+    assert ((2,), (2, 3, 4, 5, 6)) in groups(r)
+    assert (1, 5) in group_types(5) and (5, 1) in group_types(5)
+    assert (2, 5) not in group_types(5) and (3, 4) not in group_types(5)
+    assert group_types(4) == [(a, b) for a in range(1, 5) for b in range(1, 5) if a + b <= 6]

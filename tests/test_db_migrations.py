@@ -14,13 +14,13 @@ def test_empty_database_migrates_to_head_and_upgrade_is_repeatable(db_url, capsy
     assert main(["db", "upgrade", "--db", db_url]) == 0
     assert "upgraded from revision none" in capsys.readouterr().out
     engine = make_engine(db_url)
-    assert current_revision(engine) == head_revision() == "0002"
+    assert current_revision(engine) == head_revision() == "0003"
     names = inspect(engine)
     assert {"documents", "sentences", "alignments", "alembic_version"} <= set(names.get_table_names())
     assert {"parallel_sentences", "unaligned_sentences", "document_versions"} <= set(names.get_view_names())
     assert {"version", "supersedes_id"} <= {c["name"] for c in names.get_columns("documents")}
     assert main(["db", "upgrade", "--db", db_url]) == 0
-    assert "is at the current schema (revision 0002)" in capsys.readouterr().out
+    assert "is at the current schema (revision 0003)" in capsys.readouterr().out
 
 
 def _insert_v1_rows(engine) -> None:
@@ -71,6 +71,9 @@ def _check_v1_rows_survived(engine) -> None:
         counts = {n: conn.execute(text(f"SELECT count(*) FROM {n}")).scalar_one()
                   for n in ("sentences", "translations", "alignment_sentences")}
         assert counts == {"sentences": 3, "translations": 1, "alignment_sentences": 2}
+        # revision 0003 records the existing alignment, so the pipeline will not make it again
+        made = conn.execute(text("SELECT pair_id, signature, method, mode, groups FROM pair_alignments")).all()
+        assert [tuple(r) for r in made] == [(5, "sig-v1", "mt", "parallel", 1)]
     # the full-text index was built over the rows that existed before it
     assert [h["signature"] for h in search_pairs(engine, "Plovdiv")] == ["sig-v1"]
     assert [h["signature"] for h in search_pairs(engine, "Старият")] == ["sig-v1"]
