@@ -22,8 +22,9 @@ the document, and FLORES, up as well; benchmarks/tune_aligner.py).
 
 A clause is the text before the first (after the last) break: a sentence
 inside the sentence (". ", "; ", ": ", "! ", "? "), else a comma; a break
-must leave MIN_CLAUSE characters on both sides (see `edge_clauses`). Cosines are only computed inside the DP's band, so the
-cost stays linear in document length.
+must leave MIN_CLAUSE characters on both sides (see `edge_clauses`).
+Cosines are only computed inside the DP's band, so the cost stays linear in
+document length.
 """
 from __future__ import annotations
 

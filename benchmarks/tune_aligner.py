@@ -50,7 +50,8 @@ from align.parallel import candidates, decode  # noqa: E402
 from align.scoring import score_documents  # noqa: E402
 from align.similarity import PairFeatures  # noqa: E402
 
-WEIGHTS = ["w_mt", "w_mt_nb", "w_emb", "w_emb_nb", "w_embmt", "w_embmt_nb", "w_cl", "w_len", "w_junk", "skip", "kappa", "gamma"]
+WEIGHTS = ["w_mt", "w_mt_nb", "w_emb", "w_emb_nb", "w_embmt", "w_embmt_nb", "w_cl", "w_len", "w_junk",
+           "skip", "kappa", "gamma"]
 BIASES = ["bias_size", "bias_many", "bias_12", "bias_13", "bias_22", "bias_23", "bias_big"]
 
 
