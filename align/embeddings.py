@@ -7,6 +7,10 @@ again. Embeddings are therefore cached by text in memory for the process
 and, when `XLALIGN_EMBED_CACHE` names a file (or `set_disk_cache` is called),
 in an SQLite file that survives the process. The key includes the model
 name, so a different model can never be served stale vectors.
+
+The pipeline turns the file cache on by default (`use_default_disk_cache`):
+every run pairs all current documents again, and without it a scheduled
+deployment would re-embed the whole database every fifteen minutes.
 """
 from __future__ import annotations
 
@@ -69,6 +73,39 @@ def set_disk_cache(path: str | None) -> None:
     _disk_path_checked = True
 
 
+def default_cache_path() -> str | None:
+    """`$XLALIGN_EMBED_CACHE`, else the user's cache folder; None when set to "off"."""
+    path = os.environ.get(ENV_CACHE)
+    if path is not None:
+        return None if path.strip().lower() in ("", "off", "0", "none") else path
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "xlalign", f"embeddings-{MODEL_NAME}.sqlite")
+
+
+def use_default_disk_cache() -> str | None:
+    """Turn on the file cache at `default_cache_path()` unless one is set; returns the path in use.
+
+    A cache that cannot be opened (read-only home, full disk) only costs
+    speed: the problem is logged and embeddings are computed as before.
+    """
+    global _disk_path_checked
+    if _disk is not None:
+        return _disk.path
+    path = default_cache_path()
+    _disk_path_checked = True
+    if path:
+        try:
+            set_disk_cache(path)
+        except (OSError, sqlite3.Error) as exc:
+            import logging
+
+            logging.getLogger("xlalign.align").warning(
+                "embedding cache %s cannot be used (%s): embeddings are computed again on every run; "
+                "set %s to a writable file, or to 'off'", path, exc, ENV_CACHE)
+            return None
+    return path
+
+
 def clear_memory_cache() -> None:
     """Forget the in-process cache (benchmarks use it to time cold embedding)."""
     _memory.clear()
@@ -78,7 +115,7 @@ def _get_disk() -> "_DiskCache | None":
     global _disk_path_checked
     if not _disk_path_checked:
         path = os.environ.get(ENV_CACHE)
-        if path:
+        if path and path.strip().lower() not in ("off", "0", "none"):
             set_disk_cache(path)
         _disk_path_checked = True
     return _disk

@@ -62,9 +62,10 @@ def _load_doc_texts(engine: Engine, target_lang: str):
 
 def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int | None) -> AlignOutcome:
     """Pair every source document with its target documents and align each pair once."""
-    from align import pair_documents, plan_alignment, run_plan
+    from align import embeddings, pair_documents, plan_alignment, run_plan
 
     sources, targets, ids, mt_models = _load_doc_texts(engine, target_lang)
+    embeddings.use_default_disk_cache()
     if not sources or not targets:
         return AlignOutcome()
     by_key = {d.key: d for d in sources + targets}

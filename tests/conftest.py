@@ -18,6 +18,13 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 os.environ.pop("PREFECT_API_URL", None)
 
+# The pipeline keeps an embedding cache in ~/.cache by default; tests (and the processes they
+# start) share one in a temporary folder instead, unless the caller chose a file.
+if not os.environ.get("XLALIGN_EMBED_CACHE"):
+    import tempfile
+
+    os.environ["XLALIGN_EMBED_CACHE"] = os.path.join(tempfile.mkdtemp(prefix="xlalign-test-emb-"), "emb.sqlite")
+
 from fixtures_argos import *  # noqa: E402,F401,F403
 from fixtures_pg import *  # noqa: E402,F401,F403
 from fixtures_prefect import *  # noqa: E402,F401,F403
