@@ -190,7 +190,12 @@ def embed(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
             stats["computed"] += len(todo)
             stats["seconds"] += time.perf_counter() - t0
             if disk is not None:
-                disk.put_many(new)
+                try:
+                    disk.put_many(new)
+                except sqlite3.Error as exc:  # a locked or full cache costs speed, never a run
+                    import logging
+
+                    logging.getLogger("xlalign.align").warning("embedding cache %s not updated: %s", disk.path, exc)
     return out
 
 
