@@ -121,8 +121,9 @@ def signature(method: str, mode: str, params: dict) -> str:
     digest = hashlib.sha1(json.dumps(params, sort_keys=True).encode()).hexdigest()[:8]
     emb = embeddings.MODEL_NAME if method in ("hybrid", "embed") else "none"
     mt = MT_FEATURE if method in ("hybrid", "mt") else "none"
+    mt_model = f"|mtmodel:{params['mt_model']}" if params.get("mt_model") else ""
     return (
-        f"align:{method}|mode:{mode}|maxgroup:{params.get('max_group', '-')}|emb:{emb}|mt:{mt}"
+        f"align:{method}|mode:{mode}|maxgroup:{params.get('max_group', '-')}|emb:{emb}|mt:{mt}{mt_model}"
         f"|band:{params.get('band_width', '-')}|p:{digest}|v:{P.VERSION}"
     )
 

@@ -212,7 +212,7 @@ def test_plan_names_the_alignment_before_it_is_computed(mode):
     plan = plan_alignment(S, S[:7], src_mt=S, method="mt", mode=mode, mt_model="argos:x@1")
     result = align_sentences(S, S[:7], src_mt=S, method="mt", mode=mode, mt_model="argos:x@1")
     assert plan.signature == result.signature and plan.params == result.params
-    assert result.params["mt_model"] == "argos:x@1"
+    assert result.params["mt_model"] == "argos:x@1" and "|mtmodel:argos:x@1|" in result.signature
     other = plan_alignment(S, S[:7], src_mt=S, method="mt", mode=mode, mt_model="argos:y@1")
     assert other.signature != plan.signature  # output of another MT model is another alignment
 
