@@ -82,7 +82,7 @@ def degenerate_mt(src: Sequence[str], mt: Sequence[str]) -> str | None:
     distinct source sentences.
     """
     distinct_src, distinct_mt = len(set(src)), len(set(mt))
-    if distinct_src >= 4 and distinct_mt < P.MIN_MT_DISTINCT_RATIO * distinct_src:
+    if distinct_src >= 3 and distinct_mt < P.MIN_MT_DISTINCT_RATIO * distinct_src:
         return (f"MT ignored as degenerate: {distinct_mt} distinct translations for {distinct_src} distinct "
                 "source sentences")
     return None

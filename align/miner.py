@@ -23,14 +23,23 @@ from . import params as P
 from .ngrams import block_dots, featurise
 
 
-def _zscore(c: np.ndarray) -> np.ndarray:
+def _zscore(c: np.ndarray, prior: tuple[float, float] | None = None) -> np.ndarray:
     """Standardise a similarity matrix by its own (mostly unrelated) pairs.
 
     Median and MAD rather than mean and sd: in a translation pair the true
-    pairs are a large minority and would inflate the spread.
+    pairs are a large minority and would inflate the spread. A short pair of
+    documents has too few pairs to estimate either (a 2 x 2 matrix has no
+    "unrelated" majority at all), so both are shrunk towards `prior`, the
+    values of unrelated pairs measured on FLORES bg-en dev, with the weight
+    of P.MINER_PRIOR_WEIGHT pairs: a 2 x 2 matrix is judged almost entirely
+    by the prior, a 40 x 40 one almost entirely by itself.
     """
-    med = float(np.median(c))
-    mad = float(np.median(np.abs(c - med))) * 1.4826
+    med = float(np.median(c)) if c.size else 0.0
+    mad = float(np.median(np.abs(c - med))) * 1.4826 if c.size else 0.0
+    if prior is not None:
+        w = P.MINER_PRIOR_WEIGHT / (P.MINER_PRIOR_WEIGHT + c.size)
+        med = (1 - w) * med + w * prior[0]
+        mad = (1 - w) * mad + w * prior[1]
     return (c - med) / max(mad, 1e-3)
 
 
@@ -58,17 +67,21 @@ def _norms(x) -> np.ndarray:
 
 def combined_z(mats: dict[str, np.ndarray]) -> np.ndarray:
     """Mean of the per-signal z-scores."""
-    zs = [_zscore(m) for m in mats.values()]
+    zs = [_zscore(m, P.MINER_PRIOR.get(name)) for name, m in mats.items()]
     return np.mean(zs, axis=0)
 
 
 def margin(z: np.ndarray, k: int) -> np.ndarray:
-    """z minus the mean of the k best scores of its row and of its column (halved each)."""
+    """z minus the mean of the k best scores of its row and of its column (halved each).
+
+    A row or column shorter than k counts its missing neighbours as unrelated
+    (z = 0), so that in a two-sentence document a pair is not compared mostly
+    with itself.
+    """
     n, m = z.shape
-    kr = max(1, min(k, m))
-    kc = max(1, min(k, n))
-    row_knn = -np.sort(-z, axis=1)[:, :kr].mean(axis=1)
-    col_knn = -np.sort(-z, axis=0)[:kc, :].mean(axis=0)
+    k = max(1, k)
+    row_knn = -np.sort(-z, axis=1)[:, : min(k, m)].sum(axis=1) / k
+    col_knn = -np.sort(-z, axis=0)[: min(k, n), :].sum(axis=0) / k
     return z - 0.5 * (row_knn[:, None] + col_knn[None, :])
 
 

@@ -31,10 +31,33 @@ class AlignOutcome:
     notes: tuple[str, ...] = ()
 
 
+MIN_MT_CHARS_TO_JUDGE = 40  # language ID of shorter text is too unreliable to reject an MT on
+
+
+def mt_language_problem(mt: list[str], target_lang: str, model: str, doc_id: int) -> str | None:
+    """Why a document's stored MT cannot serve as the MT signal, or None.
+
+    A broken or untrained model can produce varied nonsense that passes the
+    aligner's degenerate-output check (`align.api.degenerate_mt`) yet would
+    drown the embedding signal; nonsense is not identified as the target
+    language, real translations are.
+    """
+    from translate.langid import detect_language
+
+    joined = " ".join(mt)
+    if len(joined) < MIN_MT_CHARS_TO_JUDGE:
+        return None
+    lang, prob = detect_language(joined)
+    if lang == target_lang:
+        return None
+    return (f"MT of document {doc_id} by {model} does not read as {target_lang} (language ID: {lang}, "
+            f"p={prob:.2f}): aligned without it; check or replace that translation model")
+
+
 def _load_doc_texts(engine: Engine, target_lang: str):
     from align import DocText
 
-    sources, targets, ids, mt_models = [], [], {}, {}
+    sources, targets, ids, mt_models, notes = [], [], {}, {}, []
     with engine.connect() as conn:
         superseded = select(documents.c.supersedes_id).where(documents.c.supersedes_id.is_not(None))
         current = (select(documents.c.id, documents.c.lang).where(documents.c.id.not_in(superseded))
@@ -55,23 +78,27 @@ def _load_doc_texts(engine: Engine, target_lang: str):
                 translated = store.translations_of(conn, doc_id, mt_model)
                 if len(translated) == len(rows):
                     mt = [translated[sid] for sid, _ in rows]
+            if mt is not None and (problem := mt_language_problem(mt, target_lang, mt_model, doc_id)):
+                notes.append(problem)
+                mt = None
             mt_models[key] = mt_model if mt else None
             sources.append(DocText(key=key, lang=lang, sentences=texts, mt=mt))
-    return sources, targets, ids, mt_models
+    return sources, targets, ids, mt_models, notes
 
 
 def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int | None) -> AlignOutcome:
     """Pair every source document with its target documents and align each pair once."""
     from align import embeddings, pair_documents, plan_alignment, run_plan
 
-    sources, targets, ids, mt_models = _load_doc_texts(engine, target_lang)
+    sources, targets, ids, mt_models, notes = _load_doc_texts(engine, target_lang)
+    for note in notes:
+        log.warning("%s", note)
     embeddings.use_default_disk_cache()
     if not sources or not targets:
-        return AlignOutcome()
+        return AlignOutcome(notes=tuple(notes))
     by_key = {d.key: d for d in sources + targets}
     decisions = pair_documents(sources, targets)
     added = skipped = 0
-    notes: list[str] = []
     for decision in decisions:
         src, tgt = by_key[decision.src_key], by_key[decision.tgt_key]
         pair_id = store.save_pair(engine, src_document_id=int(src.key), tgt_document_id=int(tgt.key),

@@ -103,3 +103,32 @@ def test_hybrid_ignores_a_degenerate_mt_and_says_so():
     assert result.method == "embed"
     assert result.notes[0].startswith("MT ignored as degenerate: 1 distinct translations for 4")
     assert [(g.src, g.tgt) for g in result.groups] == [((i,), (i,)) for i in range(4)]
+
+
+BRIEF_BG = ["Пристанищната администрация съобщи, че шест контейнеровоза са закъснели заради бурята.",
+            "Екипите работиха през цялата нощ, за да разчистят доковете, а първият кораб отплава във вторник "
+            "сутринта."]
+BRIEF_EN = ["The port authority said that six container ships were delayed by the storm.",
+            "Crews worked through the whole night to clear the docks, and the first ship sailed on Tuesday morning."]
+UNRELATED_EN = ["Volcanic ash from the eruption grounded flights across the region for three days.",
+                "The national team lost its final match in a penalty shoot-out against Portugal."]
+
+
+def test_two_sentence_briefs_are_paired_and_mined():
+    """Too few sentence pairs for a document's own statistics: the FLORES prior carries the decision."""
+    from align import DocText, align_sentences, pair_documents
+
+    decisions = pair_documents([DocText("bg", "bg", BRIEF_BG, None)],
+                               [DocText("en", "en", BRIEF_EN, None), DocText("other", "en", UNRELATED_EN, None)])
+    assert [(d.tgt_key, d.mode) for d in decisions] == [("en", "parallel")]
+    mined = align_sentences(BRIEF_BG, BRIEF_EN, mode="comparable", method="embed")
+    assert [(g.src, g.tgt) for g in mined.groups] == [((0,), (0,)), ((1,), (1,))]
+    assert align_sentences(BRIEF_BG, UNRELATED_EN, mode="comparable", method="embed").groups == []
+
+
+def test_three_sources_with_one_translation_are_a_degenerate_mt():
+    from align import align_sentences
+
+    src = BRIEF_BG + ["Трамваите тръгват в шест."]
+    result = align_sentences(src, BRIEF_EN + ["The trams leave at six."], src_mt=["In A9 this so"] * 3)
+    assert result.method == "embed" and result.notes[0].startswith("MT ignored as degenerate: 1 distinct")

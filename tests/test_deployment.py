@@ -26,6 +26,13 @@ CONTENT_TABLES = (documents, paragraphs, sentences, input_files, translations, d
                   alignment_sentences)
 ARTICLE = ("Report {n}: the port authority said that {n} container ships were delayed by the storm.\n\n"
            "Crews worked through the night to clear the docks, and ship number {n} left on Tuesday morning.\n")
+# a Bulgarian report and its English original: the worker translates (tiny real Argos package) and aligns
+BG_REPORT = ("Пристанищната администрация съобщи, че шест контейнеровоза са закъснели заради бурята.\n\n"
+             "Екипите работиха през цялата нощ, за да разчистят доковете, а първият кораб отплава във вторник "
+             "сутринта. Пристанището ще работи с удължено работно време до края на месеца.\n")
+EN_REPORT = ("The port authority said that six container ships were delayed by the storm.\n\n"
+             "Crews worked through the whole night to clear the docks, and the first ship sailed on Tuesday "
+             "morning. The port will keep longer opening hours until the end of the month.\n")
 
 
 def row_counts(url: str) -> dict[str, int]:
@@ -40,8 +47,11 @@ def row_counts(url: str) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def deployed(prefect_server: PrefectServer, tmp_path_factory) -> dict:
-    """`xlalign deploy` run from an unrelated folder, with the variables pointing at temp folders."""
+def deployed(prefect_server: PrefectServer, tmp_path_factory, argos_bg_en_model) -> dict:
+    """`xlalign deploy` run from an unrelated folder, with the variables pointing at temp folders.
+
+    Workers inherit the session's Argos home, where `argos_bg_en_model` installed the bg→en package.
+    """
     base = tmp_path_factory.mktemp("deployed")
     env = {"XLALIGN_INBOX": str(base / "inbox"), "XLALIGN_DB": f"sqlite:///{base / 'scheduled.sqlite'}"}
     result = prefect_server.run([sys.executable, "-m", "flows.cli", "deploy"], cwd=base, timeout_s=300, **env)
@@ -50,6 +60,8 @@ def deployed(prefect_server: PrefectServer, tmp_path_factory) -> dict:
     articles.mkdir()
     for i in range(6):
         (articles / f"report-{i}.txt").write_text(ARTICLE.format(n=i + 1), encoding="utf-8")
+    (articles / "port.bg.txt").write_text(BG_REPORT, encoding="utf-8")
+    (articles / "port.en.txt").write_text(EN_REPORT, encoding="utf-8")
     return {"base": base, "articles": articles, "output": result.stdout + result.stderr, **env}
 
 
@@ -102,13 +114,23 @@ def test_adhoc_run_through_a_worker_stores_the_articles(prefect_server, one_work
     run = one_worker["flow_run"]
     assert run["state"]["type"] == "COMPLETED", f"{run['state']}\n{prefect_server.logs()}"
     counts = one_worker["counts"]
-    assert counts["documents"] == 6 and counts["input_files"] == 6 and counts["sentences"] >= 12
+    assert counts["documents"] == 8 and counts["input_files"] == 8 and counts["sentences"] >= 16
     artifacts = {a["key"]: a for a in prefect_server.artifacts(run["id"])}
     assert "xlalign-run-summary" in artifacts, "the run summary artifact is missing"
     engine = create_engine(one_worker["url"])
     with engine.connect() as conn:
         assert conn.execute(select(runs.c.status, runs.c.flow_run_id)).all() == [("completed", run["id"])]
+        # the worker's flow run translated the Bulgarian report with the installed package ...
+        models = conn.execute(select(translations.c.model).distinct()).scalars().all()
+        bg_sentences = conn.scalar(select(func.count()).select_from(sentences).where(sentences.c.lang == "bg"))
+        # ... and aligned it with English coverage
+        aligned_bg = conn.scalar(
+            select(func.count()).select_from(alignments.join(document_pairs)
+                                             .join(documents, documents.c.id == document_pairs.c.src_document_id))
+            .where(documents.c.lang == "bg"))
     engine.dispose()
+    assert len(models) == 1 and models[0].startswith("argos:") and counts["translations"] == bg_sentences == 3
+    assert aligned_bg > 0
 
 
 def test_two_workers_on_split_runs_store_exactly_what_one_worker_does(prefect_server, deployed, one_worker,

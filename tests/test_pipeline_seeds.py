@@ -133,3 +133,14 @@ def test_broken_inputs_are_recorded_and_the_rest_processed(tmp_path, prefect_har
     assert latin1.encoding != "utf-8" and "not valid UTF-8" in latin1.warnings
     logged = caplog.text
     assert all(str(path) in logged for path in failed)
+
+
+def test_an_mt_that_is_not_english_is_not_used_as_a_signal():
+    from pipeline.alignment import mt_language_problem
+
+    english = ["The port authority said six ships were delayed.", "Crews worked through the night."]
+    assert mt_language_problem(english, "en", "argos:bg_en@1.9", 7) is None
+    nonsense = ["случа pst miles In поstal", "случа ponononле miles In", "pst Brazilм случа pst Brazil"]
+    problem = mt_language_problem(nonsense, "en", "argos:bg_en@1.9", 7)
+    assert problem and "document 7" in problem and "argos:bg_en@1.9" in problem and "not read as en" in problem
+    assert mt_language_problem(["Yes."], "en", "argos:bg_en@1.9", 7) is None  # too short to judge
