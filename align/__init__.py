@@ -9,11 +9,11 @@ from __future__ import annotations
 from .api import AlignmentPlan, AlignmentResult, DocText, Group, PairDecision, align_sentences, plan_alignment, run_plan
 
 
-def pair_documents(sources, targets):
+def pair_documents(sources, targets, **kw):
     """Which target documents each source document should be aligned with, and how (pairing.py)."""
     from .pairing import pair_documents as _pair
 
-    return _pair(sources, targets)
+    return _pair(sources, targets, **kw)
 
 
 __all__ = [

@@ -81,6 +81,8 @@ PAIRING = {
     "parallel_monotone": 0.85,  # share of those pairs in one increasing chain
     "parallel_length_ratio": 2.0,  # longer / shorter document, in sentences
 }
+# targets per source examined with sentence-level evidence (the closest by document cosine; pairing.py)
+PAIR_CANDIDATES = 20
 
 # hybrid ignores an MT with fewer distinct outputs than this share of distinct inputs (api.degenerate_mt)
 MIN_MT_DISTINCT_RATIO = 0.5

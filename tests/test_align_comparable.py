@@ -132,3 +132,22 @@ def test_three_sources_with_one_translation_are_a_degenerate_mt():
     src = BRIEF_BG + ["Трамваите тръгват в шест."]
     result = align_sentences(src, BRIEF_EN + ["The trams leave at six."], src_mt=["In A9 this so"] * 3)
     assert result.method == "embed" and result.notes[0].startswith("MT ignored as degenerate: 1 distinct")
+
+
+def test_only_the_closest_targets_get_the_sentence_level_look():
+    import numpy as np
+
+    from align import DocText, pair_documents
+    from align import params as P
+    from align.pairing import candidate_targets
+
+    sims = np.array([0.90, 0.97, 0.80, 0.93, 0.96])
+    assert candidate_targets(sims, None, 2) == [1, 4]
+    assert candidate_targets(sims, np.array([0.99, 0.0, 0.0, 0.0, 0.0]), 2) == [0, 1, 4]  # MT cosine counts
+    assert candidate_targets(sims, None, 1) == [1, 4]  # past the same-story threshold: always examined
+    assert P.PAIRING["same_story_cos"] < 0.96
+    assert candidate_targets(sims, None, None) == [0, 1, 2, 3, 4]
+    # with a single candidate per source the brief still finds its original among unrelated documents
+    targets = [DocText("other", "en", UNRELATED_EN, None), DocText("en", "en", BRIEF_EN, None)]
+    decisions = pair_documents([DocText("bg", "bg", BRIEF_BG, None)], targets, candidates=1)
+    assert [(d.tgt_key, d.mode, d.params["candidates_per_source"]) for d in decisions] == [("en", "parallel", 1)]
