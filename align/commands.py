@@ -97,6 +97,10 @@ def _align(args: argparse.Namespace) -> int:
                 print(f"xlalign: {why}", file=sys.stderr)
         elif args.method == "mt":
             raise CommandError("method mt needs MT of the source: give --src-mt FILE")
+    if args.method != "mt":
+        from . import embeddings
+
+        embeddings.use_default_disk_cache()  # scripts align many files; a sentence is embedded once
     try:
         result = align_sentences(src, tgt, src_mt=src_mt, method=args.method, max_group=args.max_group,
                                  mode=getattr(args, "mode", None) or "parallel")
