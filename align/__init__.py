@@ -1,8 +1,8 @@
 """Sentence alignment: monotone for translations, mining for comparable text.
 
 Public interface (see api.py): `align_sentences` (= `plan_alignment` then
-`run_plan`), `pair_documents` and the records they return. Heavy modules (numpy features, the embedding model)
-load only when used.
+`run_plan`), `pair_documents` and the records they return. Heavy modules
+(numpy features, the embedding model) load only when used.
 """
 from __future__ import annotations
 

@@ -222,30 +222,25 @@ def align_sentences(
 
 def run_plan(plan: AlignmentPlan) -> AlignmentResult:
     """Carry out a plan from `plan_alignment`."""
+    # the parameters the plan records (and the signature hashes) are the ones used
     if plan.mode == "parallel":
-        groups = _align_parallel(plan.src, plan.tgt, plan.mt, plan.method, plan.max_group)
+        groups = _align_parallel(plan.src, plan.tgt, plan.mt, plan.method, plan.max_group, plan.params["weights"])
     else:
         from .miner import mine
 
-        groups = mine(plan.src, plan.tgt, plan.mt, plan.method, plan.max_group)
+        groups = mine(plan.src, plan.tgt, plan.mt, plan.method, plan.max_group, plan.params["miner"])
     return AlignmentResult(groups, plan.method, plan.mode, plan.params, plan.signature, plan.notes)
 
 
-def _align_parallel(src: list[str], tgt: list[str], mt: list[str] | None, method: str, max_group: int) -> list[Group]:
+def _align_parallel(
+    src: list[str], tgt: list[str], mt: list[str] | None, method: str, max_group: int, p: dict
+) -> list[Group]:
     from .parallel import candidates, decode
     from .similarity import PairFeatures
 
-    p = dict(P.PARAMS[method])
     if not src or not tgt:  # nothing to compare: everything is a deletion or an insertion
         return [Group((k,), (), 0.0) for k in range(len(src))] + [Group((), (k,), 0.0) for k in range(len(tgt))]
-    feats = PairFeatures(
-        src, tgt, mt,
-        use_mt=method in ("hybrid", "mt"),
-        use_emb=method in ("hybrid", "embed"),
-        use_mt_emb=method == "hybrid",
-        max_size=max_group,
-        embed_runs=P.EMBED_RUNS,
-    ).prepare()
+    feats = PairFeatures.for_method(src, tgt, mt, method, max_group, P.EMBED_RUNS)
     cand = candidates(feats, max_group, P.BAND_WIDTH)
     steps = decode(cand, p)
     # the confidence of a group comes from its similarity signals, not from its length or edge penalties

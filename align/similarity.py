@@ -133,6 +133,21 @@ class PairFeatures:
     embmt_base_x: np.ndarray | None = None
     embmt_base_y: np.ndarray | None = None
 
+    @classmethod
+    def for_method(
+        cls, src: Sequence[str], tgt: Sequence[str], src_mt: Sequence[str] | None, method: str, max_size: int,
+        embed_runs: int | None,
+    ) -> "PairFeatures":
+        """The prepared features a method uses: hybrid all, mt the n-grams, embed the embeddings."""
+        return cls(
+            src, tgt, src_mt if method != "embed" else None,
+            use_mt=method in ("hybrid", "mt"),
+            use_emb=method in ("hybrid", "embed"),
+            use_mt_emb=method == "hybrid",
+            max_size=max_size,
+            embed_runs=embed_runs,
+        ).prepare()
+
     def prepare(self) -> "PairFeatures":
         n, m, A = len(self.src), len(self.tgt), self.max_size
         rng = np.random.default_rng(self.seed)
@@ -163,10 +178,6 @@ class PairFeatures:
                 self.ey = emb_mod.overlap_embeddings(self.tgt, A, self.embed_runs)
             self.embmt_base_x, self.embmt_base_y, self.stats["embmt_sd"] = self._emb_baselines(self.emt, self.ey, samp_x, samp_y)
         return self
-
-    def _emb_feature(self, out, name, ex, ey, bx, by, sd, a, b, i, j, nbmask):
-        """Adds `name`, `name_cos` and `name_nb` for one pair of run-embedding arrays."""
-        _emb_feature_impl(out, name, ex, ey, bx, by, sd, a, b, i, j, nbmask)
 
     # --- random-pair baselines -------------------------------------------------
     def _mt_baselines(self, samp_x: np.ndarray, samp_y: np.ndarray):
@@ -246,9 +257,9 @@ class PairFeatures:
             out["mt_nb"] = (cos - 0.5 * (_avg2(c_lt, has_lt, c_rt, has_rt) + _avg2(c_ls, has_l, c_rs, has_r))) / self.stats["mt_sd"]
         nbmask = (has_l, has_r, has_lt, has_rt)
         if self.use_emb:
-            self._emb_feature(out, "emb", self.ex, self.ey, self.emb_base_x, self.emb_base_y, self.stats["emb_sd"], a, b, i, j, nbmask)
+            _emb_feature(out, "emb", self.ex, self.ey, self.emb_base_x, self.emb_base_y, self.stats["emb_sd"], a, b, i, j, nbmask)
         if self.use_mt_emb:
-            self._emb_feature(out, "embmt", self.emt, self.ey, self.embmt_base_x, self.embmt_base_y, self.stats["embmt_sd"], a, b, i, j, nbmask)
+            _emb_feature(out, "embmt", self.emt, self.ey, self.embmt_base_x, self.embmt_base_y, self.stats["embmt_sd"], a, b, i, j, nbmask)
         if edges is not None:
             out["cl"] = edges.leak(a, b, i, j)
         ls = self.src_len[a - 1, i - 1] * self.len_ratio
@@ -258,7 +269,8 @@ class PairFeatures:
         return out
 
 
-def _emb_feature_impl(out, name, ex, ey, base_x, base_y, sd, a, b, i, j, nbmask):
+def _emb_feature(out, name, ex, ey, base_x, base_y, sd, a, b, i, j, nbmask):
+    """Adds `name`, `name_cos` and `name_nb` for one pair of run-embedding arrays."""
     n, m = ex.shape[1], ey.shape[1]
     has_l, has_r, has_lt, has_rt = nbmask
     gx = ex[a - 1, i - 1]

@@ -71,9 +71,7 @@ def split_in_halves(d: AD.Doc) -> tuple[AD.Doc, AD.Doc]:
 def build(docs: list[AD.Doc], method: str) -> list:
     out = []
     for d in docs:
-        f = PairFeatures(d.src, d.tgt, d.mt if method != "embed" else None,
-                         use_mt=method in ("hybrid", "mt"), use_emb=method in ("hybrid", "embed"),
-                         use_mt_emb=method == "hybrid", max_size=P.MAX_GROUP, embed_runs=P.EMBED_RUNS).prepare()
+        f = PairFeatures.for_method(d.src, d.tgt, d.mt, method, P.MAX_GROUP, P.EMBED_RUNS)
         out.append(candidates(f, P.MAX_GROUP, P.BAND_WIDTH))
     return out
 

@@ -93,9 +93,9 @@ def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int
     sources, targets, ids, mt_models, notes = _load_doc_texts(engine, target_lang)
     for note in notes:
         log.warning("%s", note)
-    embeddings.use_default_disk_cache()
     if not sources or not targets:
         return AlignOutcome(notes=tuple(notes))
+    embeddings.use_default_disk_cache()
     by_key = {d.key: d for d in sources + targets}
     decisions = pair_documents(sources, targets)
     added = skipped = 0
@@ -113,7 +113,7 @@ def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int
         added += store.save_alignment(
             engine, pair_id=pair_id, groups=result.groups, src_ids=ids[src.key], tgt_ids=ids[tgt.key],
             method=result.method, mode=result.mode, signature=result.signature, params=result.params,
-            mt_model=mt_models.get(src.key) if result.method != "embed" else None,
+            mt_model=result.params.get("mt_model"),
             embedding_model=result.params.get("embedding_model") if result.method != "mt" else None,
             run_id=run_id)
         for note in result.notes:

@@ -21,9 +21,13 @@ os.environ.pop("PREFECT_API_URL", None)
 # The pipeline keeps an embedding cache in ~/.cache by default; tests (and the processes they
 # start) share one in a temporary folder instead, unless the caller chose a file.
 if not os.environ.get("XLALIGN_EMBED_CACHE"):
+    import atexit
+    import shutil
     import tempfile
 
-    os.environ["XLALIGN_EMBED_CACHE"] = os.path.join(tempfile.mkdtemp(prefix="xlalign-test-emb-"), "emb.sqlite")
+    _emb_dir = tempfile.mkdtemp(prefix="xlalign-test-emb-")
+    atexit.register(shutil.rmtree, _emb_dir, True)
+    os.environ["XLALIGN_EMBED_CACHE"] = os.path.join(_emb_dir, "emb.sqlite")
 
 from fixtures_argos import *  # noqa: E402,F401,F403
 from fixtures_pg import *  # noqa: E402,F401,F403

@@ -17,6 +17,7 @@ from db.schema import (
 )
 from pipeline.inbox import split_batches
 from prefect_server import PrefectServer
+from test_align_comparable import BRIEF_BG, BRIEF_EN
 
 pytestmark = pytest.mark.slow
 
@@ -27,12 +28,10 @@ CONTENT_TABLES = (documents, paragraphs, sentences, input_files, translations, d
 ARTICLE = ("Report {n}: the port authority said that {n} container ships were delayed by the storm.\n\n"
            "Crews worked through the night to clear the docks, and ship number {n} left on Tuesday morning.\n")
 # a Bulgarian report and its English original: the worker translates (tiny real Argos package) and aligns
-BG_REPORT = ("Пристанищната администрация съобщи, че шест контейнеровоза са закъснели заради бурята.\n\n"
-             "Екипите работиха през цялата нощ, за да разчистят доковете, а първият кораб отплава във вторник "
-             "сутринта. Пристанището ще работи с удължено работно време до края на месеца.\n")
-EN_REPORT = ("The port authority said that six container ships were delayed by the storm.\n\n"
-             "Crews worked through the whole night to clear the docks, and the first ship sailed on Tuesday "
-             "morning. The port will keep longer opening hours until the end of the month.\n")
+# (the brief of test_align_comparable plus one sentence: three, so that the tiny model's output is judged)
+BG_REPORT = (f"{BRIEF_BG[0]}\n\n{BRIEF_BG[1]} "
+             "Пристанището ще работи с удължено работно време до края на месеца.\n")
+EN_REPORT = f"{BRIEF_EN[0]}\n\n{BRIEF_EN[1]} The port will keep longer opening hours until the end of the month.\n"
 
 
 def row_counts(url: str) -> dict[str, int]:
