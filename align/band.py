@@ -11,6 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .ngrams import SparseRows, block_dots
+
+BLOCK = 64  # source sentences per dense block of dot products (speed only)
 
 
 @dataclass(frozen=True)
@@ -45,10 +50,6 @@ class Band:
         ic = np.clip(i, 0, self.n)
         return ok & (j >= self.lo[ic]) & (j <= self.hi[ic])
 
-    def flat(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Flat index of nodes known to be inside the band."""
-        return self.offsets[i] + (j - self.lo[i])
-
     @staticmethod
     def full(n: int, m: int) -> "Band":
         return Band(n, m, np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64))
@@ -79,8 +80,6 @@ class Band:
         pad_hi = np.concatenate([np.full(width, jmax[0]), jmax, np.full(width, jmax[-1])])
         win = 2 * width + 1
         # sliding min/max over rows i-width..i+width
-        from numpy.lib.stride_tricks import sliding_window_view
-
         lo[:] = sliding_window_view(pad_lo, win).min(axis=1) - width
         hi[:] = sliding_window_view(pad_hi, win).max(axis=1) + width
         lo = np.clip(lo, 0, m)
@@ -107,3 +106,51 @@ def densify(path_nodes: list[tuple[int, int]]) -> np.ndarray:
         for s in range(1, steps + 1):
             out.append((i0 + round(di * s / steps), j0 + round(dj * s / steps)))
     return np.array(out, dtype=np.int64)
+
+
+@dataclass
+class BandDots:
+    """Sentence-pair dot products inside a band, stored row by row with offsets."""
+
+    plo: np.ndarray  # (n,) first target sentence stored for source sentence k
+    vals: np.ndarray  # (n, W)
+    width: int
+
+    @staticmethod
+    def compute(x: SparseRows, y: SparseRows, band: Band, max_size: int) -> "BandDots":
+        n, m = band.n, band.m
+        A = max_size
+        # source sentence k belongs to groups ending at rows k+1 .. k+A
+        # and is a neighbour of groups ending at row k or starting at row k+1;
+        # target neighbours reach one column further on each side
+        lo_ext = np.concatenate([band.lo, np.full(A + 1, band.lo[-1])])
+        hi_ext = np.concatenate([band.hi, np.full(A + 1, band.hi[-1])])
+        plo = np.clip(sliding_window_view(lo_ext, A + 2).min(axis=1)[:n] - A - 1, 0, max(m - 1, 0))
+        phi = np.clip(sliding_window_view(hi_ext, A + 2).max(axis=1)[:n], 0, max(m - 1, 0))
+        width = int((phi - plo + 1).max()) if n else 1
+        vals = np.zeros((n, max(width, 1)), dtype=np.float32)
+        if m == 0:
+            return BandDots(plo, vals, width)
+        for s in range(0, n, BLOCK):
+            e = min(n, s + BLOCK)
+            c0, c1 = int(plo[s:e].min()), int(phi[s:e].max()) + 1
+            d = block_dots(x, y, range(s, e), range(c0, c1))
+            for k in range(s, e):
+                w = phi[k] - plo[k] + 1
+                vals[k, :w] = d[k - s, plo[k] - c0 : plo[k] - c0 + w]
+        return BandDots(plo, vals, width)
+
+    def get(self, k: np.ndarray, l: np.ndarray) -> np.ndarray:
+        col = l - self.plo[k]
+        ok = (col >= 0) & (col < self.width)
+        out = np.zeros(len(k), dtype=np.float64)
+        out[ok] = self.vals[k[ok], col[ok]]
+        return out
+
+    def rect(self, i: np.ndarray, j: np.ndarray, a: int, b: int) -> np.ndarray:
+        """Sum of x_k . y_l over k in [i-a, i), l in [j-b, j)."""
+        tot = np.zeros(len(i), dtype=np.float64)
+        for da in range(1, a + 1):
+            for db in range(1, b + 1):
+                tot += self.get(i - da, j - db)
+        return tot

@@ -22,7 +22,7 @@ the document, and FLORES, up as well; benchmarks/tune_aligner.py).
 
 A clause is the text before the first (after the last) break: a sentence
 inside the sentence (". ", "; ", ": ", "! ", "? "), else a comma; a break
-must leave MIN_CLAUSE characters on both sides (see `edge_clauses`).
+must leave `min_clause` characters on both sides (see `edge_clauses`).
 Cosines are only computed inside the DP's band, so the cost stays linear in
 document length.
 """
@@ -30,26 +30,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from .band import Band
+from .band import Band, BandDots
 from .ngrams import featurise, self_dots
 
-if TYPE_CHECKING:
-    from .similarity import BandDots
-
-MIN_CLAUSE = 15  # characters on each side of a break
 _STRONG = re.compile(r"(?<=[.;:!?])\s+(?=\S)")
 _COMMA = re.compile(r"(?<=,)\s+(?=\S)")
 
 
-def edge_clauses(sentence: str) -> tuple[str, str] | None:
+def edge_clauses(sentence: str, min_clause: int) -> tuple[str, str] | None:
     """(first clause, last clause) of a sentence, or None when it has only one.
 
     Only the strongest kind of break present counts: when a sentence's only
-    full stops sit within MIN_CLAUSE of an end ("Leiter Ch. Evans"), they are
+    full stops sit within `min_clause` of an end ("Leiter Ch. Evans"), they are
     abbreviations or a trailing fragment, and cutting at a comma instead would
     make up a structure the sentence does not have (on Text+Berg dev falling
     back to commas there cost 0.4 points of strict F1).
@@ -58,13 +54,13 @@ def edge_clauses(sentence: str) -> tuple[str, str] | None:
     for pattern in (_STRONG, _COMMA):
         breaks = [m.start() for m in pattern.finditer(text)]
         if breaks:
-            cuts = [c for c in breaks if MIN_CLAUSE <= c <= len(text) - MIN_CLAUSE]
+            cuts = [c for c in breaks if min_clause <= c <= len(text) - min_clause]
             return (text[: cuts[0]].rstrip(), text[cuts[-1]:].strip()) if cuts else None
     return None
 
 
-def _rows(texts: Sequence[str]) -> tuple[list[str], list[str], np.ndarray]:
-    found = [edge_clauses(t) for t in texts]
+def _rows(texts: Sequence[str], min_clause: int) -> tuple[list[str], list[str], np.ndarray]:
+    found = [edge_clauses(t, min_clause) for t in texts]
     heads = [c[0] if c else "" for c in found]
     tails = [c[1] if c else "" for c in found]
     return heads, tails, np.array([c is not None for c in found])
@@ -74,20 +70,19 @@ def _rows(texts: Sequence[str]) -> tuple[list[str], list[str], np.ndarray]:
 class EdgeClauses:
     """Band-limited cosines of edge clauses with the neighbouring sentences of the other side."""
 
-    head_t: "BandDots"  # MT sentence k . first clause of target sentence l
-    tail_t: "BandDots"
-    head_s: "BandDots"  # first clause of MT sentence k . target sentence l
-    tail_s: "BandDots"
+    head_t: BandDots  # MT sentence k . first clause of target sentence l
+    tail_t: BandDots
+    head_s: BandDots  # first clause of MT sentence k . target sentence l
+    tail_s: BandDots
     norms: dict[str, np.ndarray]
     has_t: np.ndarray  # (m,) target sentence has edge clauses
     has_s: np.ndarray  # (n,)
 
     @staticmethod
-    def compute(src_mt: Sequence[str], tgt: Sequence[str], band: Band, max_size: int) -> "EdgeClauses":
-        from .similarity import BandDots
-
-        heads_t, tails_t, has_t = _rows(tgt)
-        heads_s, tails_s, has_s = _rows(src_mt)
+    def compute(src_mt: Sequence[str], tgt: Sequence[str], band: Band, max_size: int,
+                min_clause: int) -> "EdgeClauses":
+        heads_t, tails_t, has_t = _rows(tgt, min_clause)
+        heads_s, tails_s, has_s = _rows(src_mt, min_clause)
         # a space of their own: adding the clauses to the sentences' idf would change the main MT signal
         x, y, ht, tt, hs, ts = featurise([list(src_mt), list(tgt), heads_t, tails_t, heads_s, tails_s])
         norms = {k: np.sqrt(np.maximum(self_dots(v, 1)[0], 1e-9)) for k, v in
@@ -98,7 +93,7 @@ class EdgeClauses:
             norms, has_t, has_s,
         )
 
-    def _cos(self, dots: "BandDots", a: str, b: str, k: np.ndarray, l: np.ndarray) -> np.ndarray:
+    def _cos(self, dots: BandDots, a: str, b: str, k: np.ndarray, l: np.ndarray) -> np.ndarray:
         return dots.get(k, l) / (self.norms[a][k] * self.norms[b][l])
 
     def leak(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:

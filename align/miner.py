@@ -14,16 +14,19 @@ better than the first alone (one Bulgarian sentence condensing two English).
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from xlalign.records import Group
+
 from . import embeddings as emb_mod
-from . import params as P
-from .ngrams import block_dots, featurise
+from .confidence import confidence
+from .ngrams import SparseRows, block_dots, featurise
+from .params import MinerParams
 
 
-def _zscore(c: np.ndarray, prior: tuple[float, float] | None = None) -> np.ndarray:
+def _zscore(c: np.ndarray, prior: tuple[float, float] | None, prior_weight: int) -> np.ndarray:
     """Standardise a similarity matrix by its own (mostly unrelated) pairs.
 
     Median and MAD rather than mean and sd: in a translation pair the true
@@ -31,13 +34,13 @@ def _zscore(c: np.ndarray, prior: tuple[float, float] | None = None) -> np.ndarr
     documents has too few pairs to estimate either (a 2 x 2 matrix has no
     "unrelated" majority at all), so both are shrunk towards `prior`, the
     values of unrelated pairs measured on FLORES bg-en dev, with the weight
-    of P.MINER_PRIOR_WEIGHT pairs: a 2 x 2 matrix is judged almost entirely
+    of `prior_weight` pairs: a 2 x 2 matrix is judged almost entirely
     by the prior, a 40 x 40 one almost entirely by itself.
     """
     med = float(np.median(c)) if c.size else 0.0
     mad = float(np.median(np.abs(c - med))) * 1.4826 if c.size else 0.0
     if prior is not None:
-        w = P.MINER_PRIOR_WEIGHT / (P.MINER_PRIOR_WEIGHT + c.size)
+        w = prior_weight / (prior_weight + c.size)
         med = (1 - w) * med + w * prior[0]
         mad = (1 - w) * mad + w * prior[1]
     return (c - med) / max(mad, 1e-3)
@@ -65,15 +68,15 @@ def similarity_matrices(
     return out
 
 
-def _norms(x) -> np.ndarray:
+def _norms(x: SparseRows) -> np.ndarray:
     sq = np.add.reduceat(x.vals.astype(np.float64) ** 2, x.indptr[:-1]) if len(x.vals) else np.zeros(x.n)
     sq[np.diff(x.indptr) == 0] = 0.0  # reduceat repeats the next value for empty rows
     return np.sqrt(np.maximum(sq, 1e-9))
 
 
-def combined_z(mats: dict[str, np.ndarray]) -> np.ndarray:
+def combined_z(mats: dict[str, np.ndarray], p: MinerParams) -> np.ndarray:
     """Mean of the per-signal z-scores."""
-    zs = [_zscore(m, P.MINER_PRIOR.get(name)) for name, m in mats.items()]
+    zs = [_zscore(m, p.prior(name), p.prior_weight) for name, m in mats.items()]
     return np.mean(zs, axis=0)
 
 
@@ -91,7 +94,10 @@ def margin(z: np.ndarray, k: int) -> np.ndarray:
     return z - 0.5 * (row_knn[:, None] + col_knn[None, :])
 
 
-def mine_pairs(z: np.ndarray, second_ok, p: dict) -> list[tuple[int, tuple[int, ...], float]]:
+SecondOk = Callable[[int, int, int], bool]
+
+
+def mine_pairs(z: np.ndarray, second_ok: SecondOk | None, p: MinerParams) -> list[tuple[int, tuple[int, ...], float]]:
     """Greedy selection of confident pairs from a z-score matrix.
 
     `second_ok(i, j1, j2)` says whether target j2 may join source i's pair
@@ -101,8 +107,8 @@ def mine_pairs(z: np.ndarray, second_ok, p: dict) -> list[tuple[int, tuple[int, 
     n, m = z.shape
     if n == 0 or m == 0:
         return []
-    mg = margin(z, p["k"])
-    ok = (z >= p["z_min"]) & (mg >= p["margin_min"])
+    mg = margin(z, p.k)
+    ok = (z >= p.z_min) & (mg >= p.margin_min)
     order = np.argsort(-z[ok], kind="stable")
     ii, jj = np.nonzero(ok)
     used_src: dict[int, list[int]] = {}
@@ -121,7 +127,7 @@ def mine_pairs(z: np.ndarray, second_ok, p: dict) -> list[tuple[int, tuple[int, 
         i = int(best_src[j])
         if i not in used_src or len(used_src[i]) != 1:
             continue
-        if z[i, j] < p["z_min2"] or mg[i, j] < p["margin_min2"]:
+        if z[i, j] < p.z_min2 or mg[i, j] < p.margin_min2:
             continue
         if second_ok is not None and not second_ok(i, used_src[i][0], j):
             continue
@@ -130,26 +136,25 @@ def mine_pairs(z: np.ndarray, second_ok, p: dict) -> list[tuple[int, tuple[int, 
     return [(i, tuple(sorted(js)), float(max(z[i, j] for j in js))) for i, js in sorted(used_src.items())]
 
 
-def mine(src: list[str], tgt: list[str], src_mt: list[str] | None, method: str, max_group: int, p: dict) -> list:
-    """Confident pairs as groups, with the miner parameters `p` (P.MINER[method] unless tuning)."""
-    from .api import Group, confidence
-
-    p = dict(p, k=int(p["k"]))
+def mine(src: list[str], tgt: list[str], src_mt: list[str] | None, method: str, p: MinerParams) -> list[Group]:
+    """Confident pairs as groups."""
     if not src or not tgt:
         return []
     mats = similarity_matrices(src, tgt, src_mt, method)
-    z = combined_z(mats)
-    second_ok = None
-    if "emb" in mats:
-        es, et = emb_mod.embed(src), emb_mod.embed(tgt)
-
-        def second_ok(i: int, j1: int, j2: int) -> bool:
-            """The two targets together must be closer to the source than the first alone."""
-            both = et[j1] + et[j2]
-            both = both / max(float(np.linalg.norm(both)), 1e-9)
-            return float(es[i] @ both) > float(mats["emb"][i, j1])
-
-    pairs = mine_pairs(z, second_ok, p)
-    if max_group < 2:
+    z = combined_z(mats, p)
+    pairs = mine_pairs(z, _closer_together(src, tgt, mats["emb"]) if "emb" in mats else None, p)
+    if p.max_group < 2:
         pairs = [(i, js[:1], s) for i, js, s in pairs]
     return [Group((i,), js, round(float(confidence(s)), 4)) for i, js, s in pairs]
+
+
+def _closer_together(src: list[str], tgt: list[str], emb: np.ndarray) -> SecondOk:
+    """A second target may join when the two targets together are closer to the source than the first alone."""
+    es, et = emb_mod.embed(src), emb_mod.embed(tgt)
+
+    def second_ok(i: int, j1: int, j2: int) -> bool:
+        both = et[j1] + et[j2]
+        both = both / max(float(np.linalg.norm(both)), 1e-9)
+        return float(es[i] @ both) > float(emb[i, j1])
+
+    return second_ok

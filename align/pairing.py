@@ -18,15 +18,17 @@ Every number the decision used is kept in `PairDecision.params`.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 import numpy as np
 
+from xlalign.records import DocText, PairDecision
+
 from . import embeddings as emb_mod
-from . import params as P
-from .api import DocText, PairDecision, usable_signals
+from .methods import usable_signals
 from .miner import combined_z, mine_pairs, similarity_matrices
+from .params import VERSION, MinerParams, PairingParams
 
 
 def _doc_vector(sentences: Sequence[str]) -> np.ndarray:
@@ -48,21 +50,21 @@ def longest_increasing(values: Sequence[int]) -> int:
     return len(tails)
 
 
-def pair_evidence(src: DocText, tgt: DocText, method: str) -> dict:
+def pair_evidence(src: DocText, tgt: DocText, method: str, p: PairingParams) -> dict[str, float]:
     """Sentence-level evidence for one document pair (miner scores)."""
     src_s, tgt_s = list(src.sentences), list(tgt.sentences)
     if not src_s or not tgt_s:
         return {"pairs": 0, "coverage": 0.0, "monotone": 0.0}
     mats = similarity_matrices(src_s, tgt_s, list(src.mt) if src.mt is not None else None, method)
-    z = combined_z(mats)
+    miner = MinerParams.for_method(method)
+    z = combined_z(mats, miner)
     # stricter than the miner: the best of n x m unrelated pairs reaches about
     # sqrt(2 ln(n m)) standard deviations by chance (3.8 for 40 x 40), and here
     # a stray pair would link two unrelated documents
-    pm = dict(P.MINER[method])
     chance = float(np.sqrt(2.0 * np.log(max(2, len(src_s) * len(tgt_s)))))
-    pm["z_min"] = max(pm["z_min"], chance + P.PAIRING["evidence_z_over_chance"])
-    pm["margin_min"] = max(pm["margin_min"], P.PAIRING["evidence_margin"])
-    pairs = mine_pairs(z, None, pm)
+    strict = miner.with_changes(z_min=max(miner.z_min, chance + p.evidence_z_over_chance),
+                                margin_min=max(miner.margin_min, p.evidence_margin))
+    pairs = mine_pairs(z, None, strict)
     ordered = [j for _, js, _ in sorted(pairs) for j in js[:1]]
     n_pairs = len(pairs)
     shorter = min(len(src_s), len(tgt_s))
@@ -73,7 +75,8 @@ def pair_evidence(src: DocText, tgt: DocText, method: str) -> dict:
     }
 
 
-def candidate_targets(sims: np.ndarray, sims_mt: np.ndarray | None, k: int | None) -> list[int]:
+def candidate_targets(sims: np.ndarray, sims_mt: np.ndarray | None, k: int | None,
+                      same_story_cos: float) -> list[int]:
     """Targets worth the sentence-level evidence: the k closest by document cosine, plus any past the threshold.
 
     Why: evidence costs a few milliseconds per document pair, and a database
@@ -87,20 +90,21 @@ def candidate_targets(sims: np.ndarray, sims_mt: np.ndarray | None, k: int | Non
     if k is None or k >= len(score):
         return list(range(len(score)))
     top = set(np.argsort(-score, kind="stable")[:k].tolist())
-    top |= set(np.nonzero(sims >= P.PAIRING["same_story_cos"])[0].tolist())
+    top |= set(np.nonzero(sims >= same_story_cos)[0].tolist())
     return sorted(top)
 
 
 def pair_documents(
-    sources: Sequence[DocText], targets: Sequence[DocText], candidates: int | None = P.PAIR_CANDIDATES
+    sources: Sequence[DocText], targets: Sequence[DocText], *, params: PairingParams | None = None
 ) -> list[PairDecision]:
     """Decisions for every (source, target) pair judged to be the same story.
 
     Sorted by source key, then by score (best first). A source document
     with no same-story target gets no decision. Only each source's
-    `candidates` closest targets by document cosine are examined closely
-    (`candidate_targets`); None examines all.
+    `params.candidates` closest targets by document cosine are examined
+    closely (`candidate_targets`); None examines all.
     """
+    p = params or PairingParams()
     if not sources or not targets:
         return []
     src_vecs = np.stack([_doc_vector(list(d.mt) if d.mt is not None else list(d.sentences)) for d in sources])
@@ -109,25 +113,24 @@ def pair_documents(
     # cross-lingual document similarity (source text itself) and, where MT exists, monolingual
     sims = src_xl @ tgt_vecs.T
     sims_mt = src_vecs @ tgt_vecs.T
-    p = P.PAIRING
     out: list[PairDecision] = []
     for a, src in enumerate(sources):
         mt, method, _ = usable_signals(src.sentences, list(src.mt) if src.mt is not None else None, "hybrid")
         if mt is None and src.mt is not None:
             src = replace(src, mt=None)
-        for b in candidate_targets(sims[a], sims_mt[a] if mt is not None else None, candidates):
+        for b in candidate_targets(sims[a], sims_mt[a] if mt is not None else None, p.candidates, p.same_story_cos):
             tgt = targets[b]
             sim = float(sims[a, b])
-            ev = pair_evidence(src, tgt, method)
-            same = ev["pairs"] >= p["min_pairs"] or sim >= p["same_story_cos"]
+            ev = pair_evidence(src, tgt, method, p)
+            same = ev["pairs"] >= p.min_pairs or sim >= p.same_story_cos
             if not same:
                 continue
             n, m = len(src.sentences), len(tgt.sentences)
             ratio = max(n, m) / max(1, min(n, m))
             parallel = (
-                ev["coverage"] >= p["parallel_coverage"]
-                and ev["monotone"] >= p["parallel_monotone"]
-                and ratio <= p["parallel_length_ratio"]
+                ev["coverage"] >= p.parallel_coverage
+                and ev["monotone"] >= p.parallel_monotone
+                and ratio <= p.parallel_length_ratio
             )
             params = {
                 "doc_cosine": round(sim, 4),
@@ -136,10 +139,11 @@ def pair_documents(
                 "coverage": ev["coverage"],
                 "monotone": ev["monotone"],
                 "length_ratio": round(ratio, 3),
-                "thresholds": dict(p),
-                "candidates_per_source": candidates,
+                "thresholds": p.as_dict(),
+                "miner": MinerParams.for_method(method).as_dict(),
+                "candidates_per_source": p.candidates,
                 "embedding_model": emb_mod.MODEL_NAME,
-                "version": P.VERSION,
+                "version": VERSION,
             }
             mode = "parallel" if parallel else "comparable"
             out.append(PairDecision(src.key, tgt.key, round(sim, 4), mode, method, params))

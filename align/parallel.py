@@ -1,26 +1,59 @@
-"""The monotone aligner for translations: features -> band -> DP -> groups.
+"""The monotone aligner for translations: features -> band -> candidates -> DP -> groups.
 
-Split in two so that tuning can compute the candidate features once and
-re-run only the (cheap) scoring and DP with different weights:
-`candidates` builds the band and the features of every candidate group in
-it; `decode` combines them with a parameter set and runs the DP.
+`align_parallel` tells the whole story. It is split at `candidates` so that
+tuning (benchmarks/tune_aligner.py) can compute the candidate features once
+and re-run only the cheap scoring and DP with other weights (`decode`).
 """
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import params as P
-from .band import Band
+from xlalign.records import Group
+
+from .band import Band, BandDots
 from .clauses import EdgeClauses
+from .confidence import confidence
 from .dp import NEG, Step, run_dp, valid_nodes
 from .ngrams import hashed_dense
+from .params import AlignerParams, Weights
 from .search import find_band
-from .similarity import BandDots, PairFeatures
+from .similarity import PairFeatures
 
 
-def group_types(max_group: int, many_max: int = P.MANY_TO_MANY_MAX) -> list[tuple[int, int]]:
+def align_parallel(src: list[str], tgt: list[str], mt: list[str] | None, method: str, p: AlignerParams) -> list[Group]:
+    """Monotone groups covering every sentence of two documents that translate each other."""
+    if not src or not tgt:  # nothing to compare: everything is a deletion or an insertion
+        return [Group((k,), (), 0.0) for k in range(len(src))] + [Group((), (k,), 0.0) for k in range(len(tgt))]
+    features = PairFeatures.for_method(src, tgt, mt, method, p)
+    cand = candidates(features, p)
+    steps = decode(cand, p.weights)
+    groups = [steps_to_group(s, features, cand, p.weights) for s in steps]
+    if not math.isfinite(sum(g.score or 0.0 for g in groups)):
+        raise RuntimeError("non-finite alignment scores")
+    return groups
+
+
+def steps_to_group(s: Step, features: PairFeatures, cand: "Candidates", w: Weights) -> Group:
+    """A DP step as a stored group; its confidence comes from the similarity signals only.
+
+    Length, junk and edge-clause terms decide where groups end but say
+    nothing about how sure the pair is, so they are left out of the score.
+    """
+    src_idx, tgt_idx = tuple(range(s.i - s.a, s.i)), tuple(range(s.j - s.b, s.j))
+    if not (s.a and s.b):
+        return Group(src_idx, tgt_idx, 0.0)
+    ft = features.group_features(s.a, s.b, np.array([s.i]), np.array([s.j]), cand.dots if features.use_mt else None)
+    weights = {name: getattr(w, "w_" + name) for name in SIMILARITIES if getattr(w, "w_" + name)}
+    norm = sum(abs(v) for v in weights.values()) or 1.0
+    z = sum(v * float(ft[name][0]) for name, v in weights.items() if name in ft) / norm
+    return Group(src_idx, tgt_idx, round(float(confidence(z)), 4))
+
+
+def group_types(max_group: int, many_max: int) -> list[tuple[int, int]]:
     """Types (a, b), a, b >= 1: one sentence against up to `max_group`, and
     many-to-many groups of at most min(max_group + 2, many_max) sentences.
 
@@ -71,16 +104,17 @@ def coarse_vectors(f: PairFeatures) -> tuple[np.ndarray, np.ndarray]:
     return vx.astype(np.float32), vy.astype(np.float32)
 
 
-def candidates(f: PairFeatures, max_group: int, width: int) -> Candidates:
+def candidates(f: PairFeatures, p: AlignerParams) -> Candidates:
+    """The band around the coarse path, and the features of every group type at every node in it."""
     n, m = len(f.src), len(f.tgt)
     if n and m:
         vx, vy = coarse_vectors(f)
-        band = find_band(vx, vy, width)
+        band = find_band(vx, vy, p)
     else:
         band = Band.full(n, m)
     dots = f.pair_dots(band) if (f.use_mt and n and m) else None
-    edges = EdgeClauses.compute(f.src_mt, f.tgt, band, f.max_size) if dots is not None else None
-    types = group_types(max_group)
+    edges = EdgeClauses.compute(f.src_mt, f.tgt, band, f.max_size, p.min_clause) if dots is not None else None
+    types = group_types(p.max_group, p.many_to_many_max)
     all_i, all_j = band.nodes()
     nodes, feats = [], []
     for a, b in types:
@@ -90,55 +124,53 @@ def candidates(f: PairFeatures, max_group: int, width: int) -> Candidates:
     return Candidates(band, types, nodes, feats, n, m, f.src_junk1, f.tgt_junk1, dots, edges)
 
 
-FEATURES = ("mt", "mt_nb", "emb", "emb_nb", "embmt", "embmt_nb", "mt_cos", "emb_cos", "cl")
+SIMILARITIES = ("mt", "mt_nb", "emb", "emb_nb", "embmt", "embmt_nb")  # features that say how alike a group is
+FEATURES = SIMILARITIES + ("cl",)
 
 
-def group_score(feats: dict[str, np.ndarray], a: int, b: int, p: dict) -> np.ndarray:
+def group_score(feats: dict[str, np.ndarray], w: Weights) -> np.ndarray:
     """Score of candidate groups, before the per-type bias: higher is better.
 
-    A weighted sum of the normalised signals (`w_<feature>` in `p`); the
-    length term is a penalty.
+    A weighted sum of the normalised signals (`w_<feature>`); the length
+    and junk terms are penalties.
     """
-    s = 0.0
+    s: np.ndarray | float = 0.0
     for name in FEATURES:
-        w = p.get("w_" + name, 0.0)
-        if w and name in feats:
-            s = s + w * feats[name]
-    return s - p["w_len"] * feats["len"] - p.get("w_junk", 0.0) * feats["junk"]
+        weight = getattr(w, "w_" + name)
+        if weight and name in feats:
+            s = s + weight * feats[name]
+    return s - w.w_len * feats["len"] - w.w_junk * feats["junk"]
 
 
-def type_bias(a: int, b: int, p: dict) -> float:
+def type_bias(a: int, b: int, w: Weights) -> float:
     """Extra cost of a group beyond 1-1: grows with its size, more for many-to-many."""
     extra = 0.0
     if min(a, b) == 1 and max(a, b) == 2:
-        extra = p.get("bias_12", 0.0)
+        extra = w.bias_12
     elif min(a, b) == 1 and max(a, b) > 2:
-        extra = p.get("bias_13", 0.0)
+        extra = w.bias_13
     elif a == b == 2:
-        extra = p.get("bias_22", 0.0)
+        extra = w.bias_22
     elif min(a, b) > 1:
-        extra = p.get("bias_23", 0.0)
+        extra = w.bias_23
     if max(a, b) >= 5:
-        extra += p.get("bias_big", 0.0)
-    return p["bias_size"] * (a + b - 2) + (p["bias_many"] if min(a, b) > 1 else 0.0) + extra
+        extra += w.bias_big
+    return w.bias_size * (a + b - 2) + (w.bias_many if min(a, b) > 1 else 0.0) + extra
 
 
-def decode(c: Candidates, p: dict) -> list[Step]:
+def decode(c: Candidates, w: Weights) -> list[Step]:
+    """The best monotone path through the candidates with weights `w`."""
     scores = []
     for (a, b), idx, ft in zip(c.types, c.nodes, c.feats):
         s = np.full(c.band.size, NEG)
         if len(idx):
-            raw = group_score(ft, a, b, p)
-            sat = p.get("sat", 0.0)
-            if sat:  # diminishing returns: a very good 1-1 is not worth two merges
-                raw = sat * np.tanh(raw / sat)
-            s[idx] = (0.5 * (a + b)) ** p.get("gamma", 0.0) * (raw - type_bias(a, b, p))
+            s[idx] = (0.5 * (a + b)) ** w.gamma * (group_score(ft, w) - type_bias(a, b, w))
         scores.append(s)
-    del_src, ins_tgt = skip_scores(c, scores, p)
+    del_src, ins_tgt = skip_scores(c, scores, w)
     return run_dp(c.band, c.types, scores, del_src, ins_tgt)
 
 
-def skip_scores(c: Candidates, scores: list[np.ndarray], p: dict) -> tuple[np.ndarray, np.ndarray]:
+def skip_scores(c: Candidates, scores: list[np.ndarray], w: Weights) -> tuple[np.ndarray, np.ndarray]:
     """Score of leaving each source / target sentence unaligned (negative).
 
     A constant cost, plus a share of the sentence's best 1-1 score nearby:
@@ -146,7 +178,7 @@ def skip_scores(c: Candidates, scores: list[np.ndarray], p: dict) -> tuple[np.nd
     save a merge, while a caption or a note that matches nothing is cheap
     to leave out. Lines without words cost `skip_junk`.
     """
-    kappa = p.get("kappa", 0.0)
+    kappa = w.kappa
     best_src = np.zeros(c.n)
     best_tgt = np.zeros(c.m)
     if kappa and (1, 1) in c.types:
@@ -157,7 +189,7 @@ def skip_scores(c: Candidates, scores: list[np.ndarray], p: dict) -> tuple[np.nd
             v = scores[t][idx]
             np.maximum.at(best_src, i[idx] - 1, v)
             np.maximum.at(best_tgt, j[idx] - 1, v)
-    skip_junk = p.get("skip_junk", p["skip"])
-    del_src = np.where(c.src_junk > 0, -skip_junk, -p["skip"] - kappa * best_src)
-    ins_tgt = np.where(c.tgt_junk > 0, -skip_junk, -p["skip"] - kappa * best_tgt)
+    skip_junk = w.skip if w.skip_junk is None else w.skip_junk
+    del_src = np.where(c.src_junk > 0, -skip_junk, -w.skip - kappa * best_src)
+    ins_tgt = np.where(c.tgt_junk > 0, -skip_junk, -w.skip - kappa * best_tgt)
     return del_src, ins_tgt

@@ -16,10 +16,8 @@ import numpy as np
 
 from .band import Band, densify
 from .dp import NEG, run_dp, valid_nodes
+from .params import AlignerParams
 
-COARSE_MAX = 200  # full DP below this many units on the longer side
-LEVEL_WIDTH = 6  # band half-width at intermediate levels
-DIAGONAL_PRIOR = 0.1  # coarsest level: cost per unit of distance from the diagonal
 _TYPES = [(1, 1), (1, 2), (2, 1)]
 
 
@@ -75,24 +73,24 @@ def _level_path(
     return nodes
 
 
-def find_band(vx: np.ndarray, vy: np.ndarray, width: int) -> Band:
-    """The band for the final DP over sentences, of half-width `width`."""
+def find_band(vx: np.ndarray, vy: np.ndarray, p: AlignerParams) -> Band:
+    """The band for the final DP over sentences, of half-width `p.band_width`."""
     n, m = len(vx), len(vy)
-    if max(n, m) <= COARSE_MAX or min(n, m) == 0:
+    if max(n, m) <= p.coarse_max or min(n, m) == 0:
         return Band.full(n, m)
     pyramid = [(vx, vy)]
-    while max(len(pyramid[-1][0]), len(pyramid[-1][1])) > COARSE_MAX:
+    while max(len(pyramid[-1][0]), len(pyramid[-1][1])) > p.coarse_max:
         px, py = pyramid[-1]
         pyramid.append((_downsample(px), _downsample(py)))
     cx, cy = pyramid[-1]
-    nodes = _level_path(cx, cy, Band.full(len(cx), len(cy)), prior=DIAGONAL_PRIOR)
+    nodes = _level_path(cx, cy, Band.full(len(cx), len(cy)), prior=p.diagonal_prior)
     for level in range(len(pyramid) - 2, -1, -1):
         fx, fy = pyramid[level]
         fine = [(min(2 * i, len(fx)), min(2 * j, len(fy))) for i, j in nodes]
         fine = _dedupe(fine)
         if level == 0:
-            return Band.around_path(densify(fine), len(fx), len(fy), width)
-        band = Band.around_path(densify(fine), len(fx), len(fy), LEVEL_WIDTH)
+            return Band.around_path(densify(fine), len(fx), len(fy), p.band_width)
+        band = Band.around_path(densify(fine), len(fx), len(fy), p.level_width)
         nodes = _level_path(fx, fy, band, seed=level)
     raise AssertionError("unreachable")
 

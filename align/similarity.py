@@ -37,12 +37,11 @@ from typing import Sequence
 import numpy as np
 
 from . import embeddings as emb_mod
-from .band import Band
+from .band import Band, BandDots
 from .clauses import EdgeClauses
 from .ngrams import SparseRows, block_dots, featurise, self_dots
+from .params import AlignerParams
 
-RANDOM_SAMPLE = 48  # sentences of the other side used as the random baseline
-BLOCK = 64
 
 
 def robust_spread(values: np.ndarray, default: float) -> float:
@@ -109,6 +108,7 @@ class PairFeatures:
     use_mt_emb: bool = False
     embed_runs: int | None = None  # longest run embedded as one text (None: all)
     ngram_orders: tuple[int, ...] = (1, 2, 3, 4, 5)
+    random_sample: int = 48  # sentences of the other side used as the random baseline
     seed: int = 0
     # filled by prepare()
     x: SparseRows | None = None  # MT n-gram vectors of source sentences
@@ -135,8 +135,7 @@ class PairFeatures:
 
     @classmethod
     def for_method(
-        cls, src: Sequence[str], tgt: Sequence[str], src_mt: Sequence[str] | None, method: str, max_size: int,
-        embed_runs: int | None,
+        cls, src: Sequence[str], tgt: Sequence[str], src_mt: Sequence[str] | None, method: str, p: AlignerParams
     ) -> "PairFeatures":
         """The prepared features a method uses: hybrid all, mt the n-grams, embed the embeddings."""
         return cls(
@@ -144,8 +143,10 @@ class PairFeatures:
             use_mt=method in ("hybrid", "mt"),
             use_emb=method in ("hybrid", "embed"),
             use_mt_emb=method == "hybrid",
-            max_size=max_size,
-            embed_runs=embed_runs,
+            max_size=p.max_group,
+            embed_runs=p.embed_runs,
+            ngram_orders=p.ngram_orders,
+            random_sample=p.random_sample,
         ).prepare()
 
     def prepare(self) -> "PairFeatures":
@@ -160,8 +161,8 @@ class PairFeatures:
         self.tgt_junk1 = np.array([is_junk(t) for t in self.tgt], dtype=np.float64)
         self.src_junk = _run_sums(self.src_junk1, A)
         self.tgt_junk = _run_sums(self.tgt_junk1, A)
-        samp_y = np.sort(rng.choice(m, size=min(m, RANDOM_SAMPLE), replace=False)) if m else np.zeros(0, int)
-        samp_x = np.sort(rng.choice(n, size=min(n, RANDOM_SAMPLE), replace=False)) if n else np.zeros(0, int)
+        samp_y = np.sort(rng.choice(m, size=min(m, self.random_sample), replace=False)) if m else np.zeros(0, int)
+        samp_x = np.sort(rng.choice(n, size=min(n, self.random_sample), replace=False)) if n else np.zeros(0, int)
         if self.use_mt:
             assert self.src_mt is not None
             self.x, self.y = featurise([self.src_mt, self.tgt], self.ngram_orders)
@@ -216,12 +217,12 @@ class PairFeatures:
         return base_x, base_y, max(robust_spread(c1, 0.02), 0.005)
 
     # --- features of candidate groups ------------------------------------------
-    def pair_dots(self, band: Band) -> "BandDots":
+    def pair_dots(self, band: Band) -> BandDots:
         """x_k . y_l for every sentence pair any group in the band can contain."""
         return BandDots.compute(self.x, self.y, band, self.max_size)
 
     def group_features(
-        self, a: int, b: int, i: np.ndarray, j: np.ndarray, dots: "BandDots | None", edges: "EdgeClauses | None" = None
+        self, a: int, b: int, i: np.ndarray, j: np.ndarray, dots: BandDots | None, edges: EdgeClauses | None = None
     ) -> dict[str, np.ndarray]:
         """Normalised features of groups src[i-a:i] x tgt[j-b:j] (arrays of node ends).
 
@@ -243,7 +244,6 @@ class PairFeatures:
             cos = r / np.sqrt(nx * ny)
             base = 0.5 * (self.mt_base_x[a - 1, i - 1] + self.mt_base_y[b - 1, j - 1])
             out["mt"] = (cos - base) / self.stats["mt_sd"]
-            out["mt_cos"] = cos
             y1 = np.maximum(self.y_norm2[0], 1e-9)
             x1 = np.maximum(self.x_norm2[0], 1e-9)
             jr = np.minimum(j, m - 1)
@@ -270,7 +270,7 @@ class PairFeatures:
 
 
 def _emb_feature(out, name, ex, ey, base_x, base_y, sd, a, b, i, j, nbmask):
-    """Adds `name`, `name_cos` and `name_nb` for one pair of run-embedding arrays."""
+    """Adds `name` and `name_nb` for one pair of run-embedding arrays."""
     n, m = ex.shape[1], ey.shape[1]
     has_l, has_r, has_lt, has_rt = nbmask
     gx = ex[a - 1, i - 1]
@@ -278,7 +278,6 @@ def _emb_feature(out, name, ex, ey, base_x, base_y, sd, a, b, i, j, nbmask):
     cos = np.einsum("kd,kd->k", gx, gy)
     base = 0.5 * (base_x[a - 1, i - 1] + base_y[b - 1, j - 1])
     out[name] = (cos - base) / sd
-    out[name + "_cos"] = cos
     e1x, e1y = ex[0], ey[0]
     c_rt = np.einsum("kd,kd->k", gx, e1y[np.minimum(j, m - 1)])
     c_lt = np.einsum("kd,kd->k", gx, e1y[np.maximum(j - b - 1, 0)])
@@ -314,53 +313,3 @@ def _subset(x: SparseRows, rows: np.ndarray) -> SparseRows:
         np.concatenate(parts_ids) if parts_ids else np.zeros(0, np.int64),
         np.concatenate(parts_vals) if parts_vals else np.zeros(0, np.float32),
     )
-
-
-@dataclass
-class BandDots:
-    """Sentence-pair dot products inside a band, stored row by row with offsets."""
-
-    plo: np.ndarray  # (n,) first target sentence stored for source sentence k
-    vals: np.ndarray  # (n, W)
-    width: int
-
-    @staticmethod
-    def compute(x: SparseRows, y: SparseRows, band: Band, max_size: int) -> "BandDots":
-        n, m = band.n, band.m
-        A = max_size
-        # source sentence k belongs to groups ending at rows k+1 .. k+A
-        # and is a neighbour of groups ending at row k or starting at row k+1;
-        # target neighbours reach one column further on each side
-        lo_ext = np.concatenate([band.lo, np.full(A + 1, band.lo[-1])])
-        hi_ext = np.concatenate([band.hi, np.full(A + 1, band.hi[-1])])
-        from numpy.lib.stride_tricks import sliding_window_view
-
-        plo = np.clip(sliding_window_view(lo_ext, A + 2).min(axis=1)[:n] - A - 1, 0, max(m - 1, 0))
-        phi = np.clip(sliding_window_view(hi_ext, A + 2).max(axis=1)[:n], 0, max(m - 1, 0))
-        width = int((phi - plo + 1).max()) if n else 1
-        vals = np.zeros((n, max(width, 1)), dtype=np.float32)
-        if m == 0:
-            return BandDots(plo, vals, width)
-        for s in range(0, n, BLOCK):
-            e = min(n, s + BLOCK)
-            c0, c1 = int(plo[s:e].min()), int(phi[s:e].max()) + 1
-            d = block_dots(x, y, range(s, e), range(c0, c1))
-            for k in range(s, e):
-                w = phi[k] - plo[k] + 1
-                vals[k, :w] = d[k - s, plo[k] - c0 : plo[k] - c0 + w]
-        return BandDots(plo, vals, width)
-
-    def get(self, k: np.ndarray, l: np.ndarray) -> np.ndarray:
-        col = l - self.plo[k]
-        ok = (col >= 0) & (col < self.width)
-        out = np.zeros(len(k), dtype=np.float64)
-        out[ok] = self.vals[k[ok], col[ok]]
-        return out
-
-    def rect(self, i: np.ndarray, j: np.ndarray, a: int, b: int) -> np.ndarray:
-        """Sum of x_k . y_l over k in [i-a, i), l in [j-b, j)."""
-        tot = np.zeros(len(i), dtype=np.float64)
-        for da in range(1, a + 1):
-            for db in range(1, b + 1):
-                tot += self.get(i - da, j - db)
-        return tot

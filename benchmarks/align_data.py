@@ -42,7 +42,7 @@ class Doc:
 
 
 def textberg() -> Doc:
-    from align import vecalign_format
+    from xlalign.align import vecalign_format
 
     return Doc(
         "textberg-dev",

@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import align_data as AD  # noqa: E402
 
-from align import DocText, align_sentences, embeddings, pair_documents  # noqa: E402
-from align.scoring import score_documents  # noqa: E402
+from xlalign.align import DocText, align_sentences, embeddings, pair_documents  # noqa: E402
+from xlalign.align.scoring import score_documents  # noqa: E402
 
 BARS = {"textberg-dev": (0.92, 0.98), "flores": (0.95, None)}
 

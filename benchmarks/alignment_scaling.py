@@ -35,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import align_data as AD  # noqa: E402
 
-from align import align_sentences, embeddings  # noqa: E402
-from align.scoring import score  # noqa: E402
+from xlalign.align import align_sentences, embeddings  # noqa: E402
+from xlalign.align.scoring import score  # noqa: E402
 
 
 def build(base: int, copies: int, seed: int):

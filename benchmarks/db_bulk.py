@@ -35,10 +35,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from sqlalchemy import Engine, text  # noqa: E402
 
-from db import store  # noqa: E402
-from db.bulk import bulk_insert, bulk_loading, finish_bulk_load, max_ids, sync_sequences  # noqa: E402
-from db.engine import get_engine, writing  # noqa: E402
-from db.schema import alignment_sentences, alignments, document_pairs, documents, sentences, translations  # noqa: E402
+from xlalign.db import queries, store  # noqa: E402
+from xlalign.db.bulk import bulk_insert, bulk_loading, finish_bulk_load, max_ids, sync_sequences  # noqa: E402
+from xlalign.db.engine import get_engine, writing  # noqa: E402
+from xlalign.db.schema import alignment_sentences, alignments, document_pairs, documents, sentences, translations  # noqa: E402
 
 PAIRS_PER_DOC = 50
 MODEL = "argos:translate-bg_en@1.9"
@@ -207,8 +207,8 @@ def load_store(engine: Engine, corpus: Corpus) -> int:
                 new_ids[doc_id] = new_id
                 rows += 1 + len(by_doc[doc_id])
             with engine.connect() as conn:
-                bg_rows = store.document_sentences(conn, new_ids[bg_id])
-                en_rows = store.document_sentences(conn, new_ids[en_id])
+                bg_rows = queries.document_sentences(conn, new_ids[bg_id])
+                en_rows = queries.document_sentences(conn, new_ids[en_id])
             mt = {t[0]: t for t in chunk["translations"]}
             store.save_translations(engine, [dict(sentence_id=sid, model=MODEL, target_lang="en", text=mt[old[0]][3],
                                                   source_sha256=old[5], signature=MODEL, params={}, reused_from=None,
@@ -228,7 +228,7 @@ def load_store(engine: Engine, corpus: Corpus) -> int:
 # ----------------------------------------------------------------------------- measurements
 
 def search_medians(url: str, repeats: int) -> dict[str, tuple[float, int]]:
-    from db.search import search_pairs
+    from xlalign.db.search import search_pairs
 
     engine = get_engine(url)
     out = {}
@@ -247,8 +247,8 @@ def search_medians(url: str, repeats: int) -> dict[str, tuple[float, int]]:
 EXPORT_CHILD = """
 import sys, resource
 sys.path.insert(0, {root!r})
-from db.engine import get_engine
-from db.export import export_pairs
+from xlalign.db.engine import get_engine
+from xlalign.db.export import export_pairs
 n, _ = export_pairs(get_engine(sys.argv[1]), sys.argv[2], sys.argv[3])
 print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

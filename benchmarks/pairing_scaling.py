@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import align_data as AD  # noqa: E402
 
-from align import DocText, embeddings, pair_documents  # noqa: E402
-from align import params as P  # noqa: E402
+from xlalign.align import DocText, embeddings, pair_documents  # noqa: E402
+from xlalign.align import params as P  # noqa: E402
 
 
 def distractors(count: int, first_line: int, seed: int = 3) -> list[list[str]]:

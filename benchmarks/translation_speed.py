@@ -2,7 +2,7 @@
 
 Translates the 997 Bulgarian FLORES dev sentences three ways, each in its own
 process (so peak memory is per method):
-  xlalign         translate.engine.translate_sentences, the pipeline's path;
+  xlalign         xlalign.translate.engine.translate_sentences, the pipeline's path;
   ctranslate2     one hand-written Translator.translate_batch call over the
                   same pre-tokenised input, same translator settings: the
                   hardware limit, with no Python around it;
@@ -10,7 +10,7 @@ process (so peak memory is per method):
                   consecutive sentences joined by newlines, its defaults.
 xlalign and ctranslate2 alternate for --rounds rounds, the best run counts
 (other jobs on a shared machine come and go); argostranslate runs once.
-Then, if the pipeline's translation stage (pipeline.translation.
+Then, if the pipeline's translation stage (xlalign.stages.translation.
 translate_language) exists, it runs on a temporary SQLite database with the
 sentences as documents of 20, again on the same database, and once more after
 the same sentences arrive in new documents; `retranslated_on_rerun` counts the
@@ -117,7 +117,7 @@ def _cpu_seconds() -> float:
 
 
 def _engine_settings(args):
-    from translate.engine import EngineSettings
+    from xlalign.translate.engine import EngineSettings
 
     overrides = {}
     if args.inter is not None:
@@ -136,8 +136,8 @@ def _digest(outputs: list[str]) -> str:
 
 
 def worker_xlalign(sentences: list[str], args) -> dict:
-    from translate.argos_models import require_model
-    from translate.engine import load_model, translate_sentences
+    from xlalign.translate.packages import require_model
+    from xlalign.translate.engine import load_model, translate_sentences
 
     model = require_model("bg", "en")
     settings = _engine_settings(args)
@@ -154,8 +154,8 @@ def worker_ctranslate2(sentences: list[str], args) -> dict:
     import ctranslate2
     import sentencepiece
 
-    from translate.argos_models import require_model
-    from translate.engine import detokenize
+    from xlalign.translate.packages import require_model
+    from xlalign.translate.engine import detokenize
 
     model = require_model("bg", "en")
     settings = _engine_settings(args)  # the same translator settings as xlalign
@@ -192,11 +192,11 @@ def worker_argostranslate(sentences: list[str], args) -> dict:
 def worker_rerun(sentences: list[str], args) -> dict:
     """Run the pipeline's translation stage twice on a temporary SQLite database."""
     try:
-        from pipeline import translation as stage
+        from xlalign.stages import translation as stage
     except ImportError as err:
         return dict(retranslated=None, note=f"no pipeline translation stage ({err})")
     if not hasattr(stage, "translate_language"):
-        return dict(retranslated=None, note="pipeline.translation has no translate_language()")
+        return dict(retranslated=None, note="xlalign.stages.translation has no translate_language()")
     try:
         return _rerun(sentences, stage)
     except (ImportError, AttributeError, TypeError) as err:  # the pipeline's API moved on: say so
@@ -204,9 +204,9 @@ def worker_rerun(sentences: list[str], args) -> dict:
 
 
 def _rerun(sentences: list[str], stage) -> dict:
-    from db import store
-    from db.engine import get_engine
-    from pipeline.records import Paragraph, RawArticle, SegmentedDocument, Sentence
+    from xlalign.db import store
+    from xlalign.db.engine import get_engine
+    from xlalign.records import Paragraph, RawArticle, SegmentedDocument, Sentence
 
     def save_documents(engine, copy: str) -> None:
         for number, start in enumerate(range(0, len(sentences), DOC_SENTENCES)):
@@ -287,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         run_worker(args)
         return 0
 
-    from translate.argos_models import install_from_file
+    from xlalign.translate.packages import install_from_file
 
     package = package_file(work)
     model = install_from_file(package)

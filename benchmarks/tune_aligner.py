@@ -44,11 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import align_data as AD  # noqa: E402
 
-from align import embeddings  # noqa: E402
-from align import params as P  # noqa: E402
-from align.parallel import candidates, decode  # noqa: E402
-from align.scoring import score_documents  # noqa: E402
-from align.similarity import PairFeatures  # noqa: E402
+from xlalign.align import embeddings  # noqa: E402
+from xlalign.align import params as P  # noqa: E402
+from xlalign.align.parallel import candidates, decode  # noqa: E402
+from xlalign.align.scoring import score_documents  # noqa: E402
+from xlalign.align.similarity import PairFeatures  # noqa: E402
 
 WEIGHTS = ["w_mt", "w_mt_nb", "w_emb", "w_emb_nb", "w_embmt", "w_embmt_nb", "w_cl", "w_len", "w_junk",
            "skip", "kappa", "gamma"]

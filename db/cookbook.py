@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.roles import readonly_role_sql
+from xlalign.db.roles import readonly_role_sql
 
 
 @dataclass(frozen=True)

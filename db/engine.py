@@ -27,7 +27,7 @@ SQLITE_BUSY_TIMEOUT_MS = 60_000
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     """A migrated engine for `url` (creating an SQLite file's folder if needed)."""
-    from db.migrate import upgrade
+    from xlalign.db.migrate import upgrade
 
     engine = make_engine(url)
     upgrade(engine)
@@ -73,7 +73,7 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 def ensure_schema(engine: Engine) -> None:
     """Kept for callers of the pre-migration API: migrate to the newest schema."""
-    from db.migrate import upgrade
+    from xlalign.db.migrate import upgrade
 
     upgrade(engine)
 

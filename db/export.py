@@ -17,6 +17,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sqlalchemy import Engine, text
 
+from xlalign.errors import UsageError
+
 EXPORT_BATCH = 2000
 FORMATS = ("tmx", "moses", "jsonl", "tsv")
 # Provenance written by JSONL and TSV, in this order.
@@ -59,7 +61,7 @@ def export_pairs(engine: Engine, fmt: str, out: str | Path, *, min_score: float 
                  lang: str | None = None) -> tuple[int, list[Path]]:
     """Write the pairs to `out` in `fmt`; returns (pairs written, files written)."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        raise UsageError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = iter_pairs(engine, min_score=min_score, lang=lang)

@@ -13,7 +13,9 @@ import re
 
 from sqlalchemy import Engine, text
 
-from db.views import VIEW_NAMES
+from xlalign.db.views import VIEW_NAMES
+
+from xlalign.errors import UsageError
 
 _IDENT = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
@@ -21,7 +23,7 @@ _IDENT = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 def readonly_role_sql(role: str, database: str, password: str | None = None) -> list[str]:
     """The statements that create (or re-grant) `role`; also printed in the README cookbook."""
     if not _IDENT.fullmatch(role):
-        raise ValueError(f"role name {role!r} is not a plain lower-case SQL identifier: use letters, digits "
+        raise UsageError(f"role name {role!r} is not a plain lower-case SQL identifier: use letters, digits "
                          "and _ (e.g. researcher)")
     login = "LOGIN" if password is None else "LOGIN PASSWORD '" + password.replace("'", "''") + "'"
     return [
@@ -39,7 +41,7 @@ def readonly_role_sql(role: str, database: str, password: str | None = None) -> 
 def grant_readonly(engine: Engine, role: str, password: str | None = None) -> list[str]:
     """Create `role` if missing and let it read exactly the views; returns the SQL run."""
     if engine.dialect.name != "postgresql":
-        raise ValueError("read-only roles exist only on PostgreSQL; for SQLite give researchers a copy of the "
+        raise UsageError("read-only roles exist only on PostgreSQL; for SQLite give researchers a copy of the "
                          "file or a read-only URL (sqlite:///file:PATH?mode=ro&uri=true)")
     with engine.begin() as conn:
         statements = readonly_role_sql(role, conn.execute(text("SELECT current_database()")).scalar_one(), password)

@@ -15,6 +15,8 @@ cookbook's LIKE query or a bigger `candidates` gives the exhaustive answer.
 """
 from sqlalchemy import Engine, text
 
+from xlalign.errors import UsageError
+
 # The stored column that migration 0002 adds and indexes on PostgreSQL: to_tsvector('simple', text).
 PG_TSVECTOR = "tsv"
 
@@ -57,7 +59,7 @@ def search_pairs(engine: Engine, term: str, *, limit: int = 20, candidates: int 
     """Aligned pairs with `term` in the source, its translation or the target, best score first."""
     term = " ".join(term.split())
     if not term:
-        raise ValueError("the search term is empty: give a word or phrase, e.g. xlalign search Plovdiv")
+        raise UsageError("the search term is empty: give a word or phrase, e.g. xlalign search Plovdiv")
     if engine.dialect.name == "postgresql":
         sql, q = _TOP_AND_TEXTS.format(hits=_PG_HITS), term
     else:

@@ -21,13 +21,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from db.engine import writing
+from xlalign.db.engine import writing
 
-from db.schema import (
+from xlalign.db.schema import (
     alignment_sentences, alignments, document_pairs, documents, input_files, pair_alignments, paragraphs, runs,
     sentences, translations,
 )
-from pipeline.records import SegmentedDocument
+from xlalign.records import SegmentedDocument
 
 
 def text_sha256(text: str) -> str:
@@ -70,10 +70,6 @@ def record_input(engine: Engine, *, source: str, sha256: str, status: str, run_i
                      .values(status=status, error=error, document_id=document_id))
 
 
-def known_inputs(engine: Engine) -> set[tuple[str, str]]:
-    """(source, sha256) of every file already processed or failed."""
-    with engine.connect() as conn:
-        return {(r.source, r.sha256) for r in conn.execute(select(input_files.c.source, input_files.c.sha256))}
 
 
 def save_document(engine: Engine, doc: SegmentedDocument, *, run_id: int | None) -> tuple[int, bool]:
@@ -112,44 +108,12 @@ def _lock_source(conn: Connection, source: str) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": "xlalign:source:" + source})
 
 
-def document_versions(engine: Engine, source: str) -> list[dict]:
-    """Every stored version of `source`, oldest first: id, version, supersedes_id, sha256."""
-    with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(
-            select(documents.c.id, documents.c.version, documents.c.supersedes_id, documents.c.sha256)
-            .where(documents.c.source == source).order_by(documents.c.version))]
 
 
-def document_sentences(conn: Connection, document_id: int) -> list[tuple[int, str]]:
-    return [(r.id, r.text) for r in conn.execute(
-        select(sentences.c.id, sentences.c.text).where(sentences.c.document_id == document_id)
-        .order_by(sentences.c.position))]
 
 
-def untranslated_sentences(engine: Engine, *, lang: str, model: str,
-                           document_ids: Iterable[int] | None = None) -> list[tuple[int, str, str]]:
-    """(sentence id, text, text sha256) of `lang` sentences that `model` has not translated."""
-    done = select(translations.c.sentence_id).where(translations.c.model == model)
-    query = (select(sentences.c.id, sentences.c.text, sentences.c.text_sha256)
-             .where(sentences.c.lang == lang, sentences.c.id.not_in(done)).order_by(sentences.c.id))
-    if document_ids is not None:
-        query = query.where(sentences.c.document_id.in_(list(document_ids)))
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(query)]
 
 
-def cached_translations(engine: Engine, *, model: str, hashes: Iterable[str]) -> dict[str, tuple[int, str]]:
-    """sha256 of a source text -> (translation id, text) already made by `model`."""
-    hashes = list(set(hashes))
-    found: dict[str, tuple[int, str]] = {}
-    with engine.connect() as conn:
-        for i in range(0, len(hashes), 500):
-            rows = conn.execute(select(translations.c.source_sha256, translations.c.id, translations.c.text)
-                                .where(translations.c.model == model,
-                                       translations.c.source_sha256.in_(hashes[i:i + 500])))
-            for sha, tid, text in rows:
-                found.setdefault(sha, (tid, text))
-    return found
 
 
 def save_translations(engine: Engine, rows: Sequence[dict]) -> None:
@@ -159,22 +123,8 @@ def save_translations(engine: Engine, rows: Sequence[dict]) -> None:
                       ["sentence_id", "model"])
 
 
-def latest_translation_model(conn: Connection, document_id: int) -> str | None:
-    """The model that translated the most of this document's sentences (newest first on ties)."""
-    row = conn.execute(
-        select(translations.c.model, func.count().label("n"), func.max(translations.c.id).label("last"))
-        .join(sentences, sentences.c.id == translations.c.sentence_id)
-        .where(sentences.c.document_id == document_id)
-        .group_by(translations.c.model).order_by(func.count().desc(), func.max(translations.c.id).desc())
-    ).first()
-    return row.model if row else None
 
 
-def translations_of(conn: Connection, document_id: int, model: str) -> dict[int, str]:
-    return {r.sentence_id: r.text for r in conn.execute(
-        select(translations.c.sentence_id, translations.c.text)
-        .join(sentences, sentences.c.id == translations.c.sentence_id)
-        .where(sentences.c.document_id == document_id, translations.c.model == model))}
 
 
 def save_pair(engine: Engine, *, src_document_id: int, tgt_document_id: int, score: float, mode: str,
@@ -188,11 +138,6 @@ def save_pair(engine: Engine, *, src_document_id: int, tgt_document_id: int, sco
             document_pairs.c.tgt_document_id == tgt_document_id)).scalar_one()
 
 
-def has_alignment(engine: Engine, pair_id: int, signature: str) -> bool:
-    """Whether this pair was already aligned this way (also true when that alignment found nothing)."""
-    with engine.connect() as conn:
-        return conn.execute(select(pair_alignments.c.id).where(
-            pair_alignments.c.pair_id == pair_id, pair_alignments.c.signature == signature)).first() is not None
 
 
 def save_alignment(engine: Engine, *, pair_id: int, groups: Sequence[Any], src_ids: Sequence[int],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select, text
 
-from db.schema import alignments, document_pairs, documents, input_files, sentences, translations
+from xlalign.db.schema import alignments, document_pairs, documents, input_files, sentences, translations
 
 EXAMPLE_QUERY = """SELECT src_lang, tgt_lang, kind, round(CAST(score AS numeric), 3) AS score, src_text, mt_text, tgt_text
 FROM parallel_sentences ORDER BY score DESC NULLS LAST LIMIT 3"""

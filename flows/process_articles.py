@@ -5,10 +5,10 @@
 that the database has not seen yet and hands them to `process_articles`.
 
 Every task that touches the database retries a transient failure (the database
-restarting, SQLite locked) and nothing else (`pipeline.retry_policy`); the
+restarting, SQLite locked) and nothing else (`xlalign.db.transient`); the
 writes are idempotent, so a retry never doubles a row. Translation holds a slot
 of the global concurrency limit `translate-cpu` when it exists
-(`pipeline.cpu_limit`), and the run summary is published as an artifact.
+(`xlalign.flows.cpu_limit`), and the run summary is published as an artifact.
 """
 from __future__ import annotations
 
@@ -19,24 +19,24 @@ os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "xlalign")
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
 
-from db.engine import describe, get_engine  # noqa: E402
-from pipeline import run_artifact, run_records  # noqa: E402
-from pipeline.alignment import AlignOutcome, pair_and_align  # noqa: E402
-from pipeline.cpu_limit import TRANSLATE_LIMIT, cpu_slot  # noqa: E402
-from pipeline.deploy_config import require_rendered  # noqa: E402
-from pipeline.inbox import InboxScan, scan_inbox  # noqa: E402
-from pipeline.ingest import IngestOutcome, ingest_file  # noqa: E402
-from pipeline.progress import progress_reporter  # noqa: E402
-from pipeline.retry_policy import RETRIES, RETRY_DELAYS_S, retry_if_transient  # noqa: E402
-from pipeline.translation import TranslateOutcome, languages_to_translate, translate_language  # noqa: E402
-from translate.reading import article_files  # noqa: E402
+from xlalign.db.engine import describe, get_engine  # noqa: E402
+from xlalign.flows import artifacts  # noqa: E402
+from xlalign.flows.cpu_limit import TRANSLATE_LIMIT, cpu_slot  # noqa: E402
+from xlalign.flows.deploy import require_rendered  # noqa: E402
+from xlalign.flows.progress import progress_reporter  # noqa: E402
+from xlalign.flows.retries import RETRIES, RETRY_DELAYS_S, retry_if_transient  # noqa: E402
+from xlalign.stages import runs  # noqa: E402
+from xlalign.stages.alignment import AlignOutcome, pair_and_align  # noqa: E402
+from xlalign.stages.inbox import InboxScan, scan_inbox  # noqa: E402
+from xlalign.stages.ingest import IngestOutcome, files_under, ingest_file  # noqa: E402
+from xlalign.stages.translation import TranslateOutcome, languages_to_translate, translate_language  # noqa: E402
 
 _RETRY = dict(retries=RETRIES, retry_delay_seconds=RETRY_DELAYS_S, retry_condition_fn=retry_if_transient)
 
 
 @task(name="start-run", **_RETRY)
 def start_run(db_url: str, paths: list[str], target_lang: str, method: str, flow_run_id: str | None) -> int:
-    return run_records.begin(get_engine(db_url), paths=paths, db_url=describe(db_url), target_lang=target_lang,
+    return runs.begin(get_engine(db_url), paths=paths, db_url=describe(db_url), target_lang=target_lang,
                              method=method, flow_run_id=flow_run_id)
 
 
@@ -68,7 +68,7 @@ def align_documents(db_url: str, target_lang: str, method: str, run_id: int) -> 
 @task(name="finish-run", **_RETRY)
 def finish_run(db_url: str, run_id: int, outcomes: list[IngestOutcome], translated: list[TranslateOutcome],
                aligned: AlignOutcome) -> dict:
-    return run_records.finish(get_engine(db_url), run_id, outcomes, translated, aligned)
+    return runs.finish(get_engine(db_url), run_id, outcomes, translated, aligned)
 
 
 @task(name="scan-inbox", **_RETRY)
@@ -82,19 +82,19 @@ def process_articles(paths: list[str], db_url: str = "sqlite:///xlalign.sqlite",
     """Read, translate, align and store the articles under `paths`; returns the run summary."""
     logger = get_run_logger()
     require_rendered("db_url", db_url)
-    files = [str(p) for p in article_files(paths)]
+    files = files_under(paths)
     run_id = start_run(db_url, paths, target_lang, method, flow_run.get_id())
     logger.info("run %s: %d file(s) into %s", run_id, len(files), describe(db_url))
     futures = ingest_document.map(files, db_url=db_url, run_id=run_id)
-    outcomes = [run_records.outcome_of(path, future.result(raise_on_failure=False), get_engine(db_url), run_id)
+    outcomes = [runs.outcome_of(path, future.result(raise_on_failure=False), get_engine(db_url), run_id)
                 for path, future in zip(files, futures)]
     document_ids = [o.document_id for o in outcomes if o.document_id is not None]
     translated = [translate_documents(lang, db_url, target_lang, run_id, document_ids)
                   for lang in plan_translation(db_url, target_lang, document_ids)]
     aligned = align_documents(db_url, target_lang, method, run_id)
     summary = finish_run(db_url, run_id, outcomes, translated, aligned)
-    run_artifact.publish(summary, run_id)
-    logger.info("run %s finished: %s", run_id, run_records.one_line(summary))
+    artifacts.publish(summary, run_id)
+    logger.info("run %s finished: %s", run_id, runs.one_line(summary))
     return summary
 
 
@@ -104,6 +104,7 @@ def process_inbox(inbox: str, db_url: str = "sqlite:///xlalign.sqlite", target_l
     """Process the files of `inbox` that are new (unseen path+content) and no longer being written."""
     logger = get_run_logger()
     require_rendered("db_url", db_url)
+    require_rendered("inbox", inbox)
     found = scan(inbox, db_url, settle_seconds)
     if found.settling:
         logger.info("inbox %s: %d file(s) still being written, left for the next run", inbox, len(found.settling))

@@ -1,16 +1,14 @@
 """Session-wide test set-up.
 
-Fixture families live in their own modules (imported here so pytest sees
-them): `fixtures_argos` builds and installs a tiny real Argos package into an
-isolated Argos home; `fixtures_pg` starts a throwaway PostgreSQL cluster.
+Fixture families live in the harness (`tests/harness/`), registered here as
+plugins: `fixtures_argos` builds and installs a tiny real Argos package into an
+isolated Argos home; `fixtures_pg` starts a throwaway PostgreSQL cluster;
+`fixtures_prefect` a Prefect test server. pytest puts this folder on the
+import path (it is not a package), which is how `harness` is found.
 """
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent))
 
 # Prefect: never talk to a configured server or write to ~/.prefect from tests.
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -29,6 +27,4 @@ if not os.environ.get("XLALIGN_EMBED_CACHE"):
     atexit.register(shutil.rmtree, _emb_dir, True)
     os.environ["XLALIGN_EMBED_CACHE"] = os.path.join(_emb_dir, "emb.sqlite")
 
-from fixtures_argos import *  # noqa: E402,F401,F403
-from fixtures_pg import *  # noqa: E402,F401,F403
-from fixtures_prefect import *  # noqa: E402,F401,F403
+pytest_plugins = ["harness.fixtures_argos", "harness.fixtures_pg", "harness.fixtures_prefect"]

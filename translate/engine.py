@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from translate.argos_models import ModelInfo
+from xlalign.translate.packages import ModelInfo
 
 ENV_PREFIX = "XLALIGN_CT2_"
 ARGOS_LENGTH_PENALTY = 0.2  # hard-coded in argostranslate

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from db.schema import metadata
+from xlalign.db.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

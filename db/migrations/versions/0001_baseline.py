@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from db.migrations import schema_v1, views_v1
+from xlalign.db.migrations import schema_v1, views_v1
 
 revision = "0001"
 down_revision = None

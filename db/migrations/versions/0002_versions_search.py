@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from db.views import create_views
+from xlalign.db.views import create_views
 
 revision = "0002"
 down_revision = "0001"
@@ -64,7 +64,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    from db.migrations import views_v1
+    from xlalign.db.migrations import views_v1
 
     conn = op.get_bind()
     op.execute("DROP VIEW IF EXISTS document_versions")

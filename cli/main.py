@@ -1,0 +1,165 @@
+"""The `xlalign` command line: argument parsing and the one error model.
+
+Every sub-command hands its parsed arguments to one handler in this package
+(`models`, `align`, `db`, `run`), imported lazily so that `xlalign --help`
+stays instant and a command never pays for the imports of another (torch via
+argostranslate, Prefect, the embedding model).
+
+Errors: a handler raises `xlalign.errors.UserError` for anything the user can
+fix; `main` prints its one sentence, prefixed with the command, and returns
+its exit code (1, or 2 for arguments that cannot work together, as argparse's
+own errors). Anything else is a bug: one line naming it, and the traceback
+only with `--debug`. Ctrl-C is 130.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+from collections.abc import Callable
+
+from xlalign.errors import UserError
+
+DEFAULT_DB_ENV = "XLALIGN_DB"
+
+
+def default_db_url() -> str:
+    """`$XLALIGN_DB`, else an SQLite file in the current folder."""
+    return os.environ.get(DEFAULT_DB_ENV, "sqlite:///xlalign.sqlite")
+
+
+def _handler(target: str) -> Callable[[argparse.Namespace], int]:
+    """Resolve "module:function" only when the command actually runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        module_name, func_name = target.split(":")
+        return getattr(importlib.import_module(module_name), func_name)(args) or 0
+
+    return run
+
+
+def _add_db_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        default=None,
+        help=f"SQLAlchemy URL (default: ${DEFAULT_DB_ENV} or sqlite:///xlalign.sqlite), "
+        "e.g. postgresql+psycopg://user@host/dbname",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xlalign",
+        description="Offline cross-lingual translation and sentence alignment of news articles.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="process article files or folders (a local Prefect flow run)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md/.html files or folders")
+    _add_db_option(p)
+    p.add_argument("--target-lang", default="en", help="language to translate into and align with")
+    p.add_argument("--method", choices=["hybrid", "mt", "embed"], default="hybrid",
+                   help="alignment signal (hybrid falls back to embed when no MT model is installed)")
+    p.add_argument("--summary", action="store_true", help="print the database summary afterwards")
+    p.set_defaults(func=_handler("xlalign.cli.run:run_command"))
+
+    p = sub.add_parser("summary", help="print what the database holds")
+    _add_db_option(p)
+    p.set_defaults(func=_handler("xlalign.cli.run:summary_command"))
+
+    p = sub.add_parser("models", help="list or install Argos Translate packages")
+    msub = p.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    m = msub.add_parser("list", help="installed packages (and, with --available, the index)")
+    m.add_argument("--available", action="store_true", help="also list the Argos index (needs internet)")
+    m.set_defaults(func=_handler("xlalign.cli.models:models_list_command"))
+    m = msub.add_parser("install", help="install FROM TO from the Argos index, or --file PKG.argosmodel")
+    m.add_argument("from_code", nargs="?", metavar="FROM")
+    m.add_argument("to_code", nargs="?", metavar="TO")
+    m.add_argument("--file", help="a local .argosmodel package (works offline)")
+    m.set_defaults(func=_handler("xlalign.cli.models:models_install_command"))
+
+    p = sub.add_parser("align", help="align two sentence-per-line files, print Vecalign-format groups")
+    p.add_argument("src", metavar="SRC")
+    p.add_argument("tgt", metavar="TGT")
+    p.add_argument("--src-mt", metavar="FILE", help="machine translation of SRC into TGT's language, line by line")
+    p.add_argument("--method", choices=["hybrid", "mt", "embed"], default="hybrid")
+    p.add_argument("--max-group", type=int, default=None, metavar="N",
+                   help="most sentences on one side of a group (default 5: 1-5 and 5-1; groups with two or more "
+                        "on both sides stay within 6 sentences in all)")
+    p.add_argument("--mode", choices=["parallel", "comparable"], default="parallel",
+                   help="parallel: monotone groups covering every sentence (translations); comparable: only "
+                        "confident, possibly crossing pairs (rewrites, related coverage)")
+    p.add_argument("--src-lang", default=None, help="language of SRC, for translating it (default: detected)")
+    p.add_argument("--tgt-lang", default=None, help="language of TGT (default: detected)")
+    p.add_argument("--no-scores", action="store_true", help="omit the tab-separated score column")
+    p.set_defaults(func=_handler("xlalign.cli.align:align_command"))
+
+    p = sub.add_parser("score", help="strict/lax precision, recall, F1 of alignments against gold")
+    p.add_argument("--gold", nargs="+", required=True, metavar="G")
+    p.add_argument("--hyp", nargs="+", required=True, metavar="H")
+    p.set_defaults(func=_handler("xlalign.cli.align:score_command"))
+
+    p = sub.add_parser("db", help="database maintenance")
+    dsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    d = dsub.add_parser("upgrade", help="bring the database to the current schema")
+    _add_db_option(d)
+    d.set_defaults(func=_handler("xlalign.cli.db:upgrade_command"))
+    d = dsub.add_parser("grant-readonly", help="PostgreSQL: a login ROLE that can read the views and nothing else")
+    d.add_argument("role", metavar="ROLE")
+    d.add_argument("--password", default=None, help="set (or change) the role's login password")
+    _add_db_option(d)
+    d.set_defaults(func=_handler("xlalign.cli.db:grant_readonly_command"))
+
+    p = sub.add_parser("search", help="full-text search over the parallel text")
+    p.add_argument("term")
+    p.add_argument("--limit", type=int, default=20)
+    _add_db_option(p)
+    p.set_defaults(func=_handler("xlalign.cli.db:search_command"))
+
+    p = sub.add_parser("export", help="export aligned pairs as TMX, Moses, JSONL or TSV")
+    p.add_argument("out", metavar="OUT", help="output file (Moses: a prefix; writes OUT.SRC and OUT.TGT)")
+    p.add_argument("--format", choices=["tmx", "moses", "jsonl", "tsv"], required=True)
+    p.add_argument("--min-score", type=float, default=None)
+    p.add_argument("--lang", default=None, help="only pairs whose source language is this")
+    _add_db_option(p)
+    p.set_defaults(func=_handler("xlalign.cli.db:export_command"))
+
+    p = sub.add_parser("deploy", help="create the Prefect work pool if missing and deploy prefect.yaml")
+    p.add_argument("--pool", default="xlalign")
+    p.set_defaults(func=_handler("xlalign.cli.run:deploy_command"))
+    return parser
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    """"xlalign models install" and the like, for the prefix of an error sentence."""
+    words = [args.command] + [getattr(args, f"{args.command}_command", None) or ""]
+    return " ".join(["xlalign", *[w for w in words if w]])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "db", "absent") is None:
+        args.db = default_db_url()
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print(f"{_command_name(args)}: interrupted", file=sys.stderr)
+        return 130
+    except UserError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"{_command_name(args)}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:  # a bug: say so in one line, the traceback only when asked for
+        if args.debug:
+            traceback.print_exc()
+        print(f"{_command_name(args)}: unexpected error ({type(exc).__name__}: {exc}); run again with "
+              "--debug for the traceback, and please report it", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

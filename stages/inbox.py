@@ -1,0 +1,89 @@
+"""Inbox semantics for the scheduled deployment: each file once, never half-written.
+
+- A file is new while its (path, sha256) is not in `input_files`. Processed
+  files and files that failed for a reason of their own (undecodable, empty,
+  no prose) are recorded there with their error and are not tried again; a
+  changed file has a new sha256 and so is processed again, as a new version.
+  A file whose task gave up on a transient error (database down) is not
+  recorded, so the next run tries it again: nothing is lost.
+- A file may still be being copied in. It waits for a later run when it was
+  modified less than `settle_seconds` ago, or when its size or mtime changes
+  while it is being hashed (a writer that preserves mtimes, `cp -p`, `rsync`).
+- Nothing is moved or deleted: the inbox is the user's folder.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from xlalign.db.queries import recorded_inputs
+from xlalign.ingest.reading import article_files
+
+DEFAULT_SETTLE_S = 30.0
+
+
+@dataclass(frozen=True)
+class InboxScan:
+    """What one look at the inbox found; `ready` is what a run should process."""
+
+    ready: list[str] = field(default_factory=list)
+    settling: list[str] = field(default_factory=list)  # still being written: next run
+    seen: list[str] = field(default_factory=list)  # same path and content already recorded
+
+
+def _stable_sha256(path: Path, settle_seconds: float, now: float) -> str | None:
+    """sha256 of the file's bytes, or None if the file looks like it is still being written."""
+    try:
+        before = path.stat()
+        if now - before.st_mtime < settle_seconds:
+            return None
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        after = path.stat()
+    except OSError:  # vanished or unreadable right now: look again next run
+        return None
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+        return None
+    return digest.hexdigest()
+
+
+def scan_inbox(engine: Engine, inbox: str | Path, *, settle_seconds: float = DEFAULT_SETTLE_S,
+               now: float | None = None) -> InboxScan:
+    """Sort the article files under `inbox` into ready, settling and already seen."""
+    folder = Path(inbox)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"inbox folder {inbox} does not exist; create it or fix the deployment's "
+                                "`inbox` parameter")
+    now = time.time() if now is None else now
+    recorded = recorded_inputs(engine)
+    scan = InboxScan()
+    for path in article_files([folder]):
+        sha = _stable_sha256(path, settle_seconds, now)
+        if sha is None:
+            scan.settling.append(str(path))
+        elif (str(path), sha) in recorded:
+            scan.seen.append(str(path))
+        else:
+            scan.ready.append(str(path))
+    return scan
+
+
+def files_to_process(engine: Engine, inbox: str | Path, *, settle_seconds: float = DEFAULT_SETTLE_S,
+                     now: float | None = None) -> list[str]:
+    """The inbox files a run should process now (see the module docstring for the rules)."""
+    return scan_inbox(engine, inbox, settle_seconds=settle_seconds, now=now).ready
+
+
+def split_batches(files: list[str], n: int) -> list[list[str]]:
+    """Deal `files` round-robin into at most `n` non-empty batches (one deployment run each)."""
+    n = max(1, min(n, len(files)))
+    return [files[i::n] for i in range(n)] if files else []
+
+
+__all__ = ["InboxScan", "scan_inbox", "files_to_process", "split_batches", "DEFAULT_SETTLE_S"]

@@ -1,0 +1,149 @@
+"""The comparable-text miner and document pairing."""
+from __future__ import annotations
+
+from xlalign.align import DocText, align_sentences, pair_documents
+from harness.shared_data import SEEDS, require_shared
+from harness.samples import BRIEF_BG, BRIEF_EN, UNRELATED, UNRELATED_EN
+from harness.samples import NEWS_BG as BG
+from harness.samples import NEWS_EN as EN
+from harness.samples import SENTENCES as S
+
+OTHER = [
+    "The central bank kept interest rates unchanged for the third month in a row.",
+    "A new species of frog was discovered in the rainforest of northern Peru.",
+    "The festival will feature more than two hundred films from forty countries.",
+    "Engineers are testing a battery that charges in less than ten minutes.",
+    "The ferry service between the two islands was suspended because of strong winds.",
+    "Tourists crowded the old town square to watch the annual flower parade.",
+]
+
+
+def pairs_of(result):
+    return {(g.src, g.tgt) for g in result.groups}
+
+
+def test_miner_matches_reordered_translations_and_leaves_the_rest():
+    # target: translations of source 1 and 4 hidden among unrelated sentences, order reversed
+    tgt = [OTHER[0], S[4], OTHER[1], OTHER[2], S[1], OTHER[3]]
+    r = align_sentences(S, tgt, src_mt=S, method="mt", mode="comparable")
+    assert r.mode == "comparable"
+    assert pairs_of(r) == {((1,), (4,)), ((4,), (1,))}
+    assert all(g.score > 0.9 for g in r.groups)
+
+
+def test_miner_gives_one_source_two_non_adjacent_targets():
+    src = [
+        "The mayor opened the new bridge on Monday, and the police closed two roads in the old town.",
+    ] + S[:4]
+    tgt = [
+        "The mayor opened the new bridge on Monday.",
+        OTHER[0], OTHER[1], S[2],
+        "The police closed two roads in the old town.",
+        OTHER[2],
+    ]
+    r = align_sentences(src, tgt, src_mt=src, method="mt", mode="comparable")
+    assert ((0,), (0, 4)) in pairs_of(r)
+    assert ((3,), (3,)) in pairs_of(r)
+    used = [j for g in r.groups for j in g.tgt]
+    assert not {1, 2, 5} & set(used)
+
+
+def test_miner_with_real_embeddings_finds_translations_among_unrelated():
+    tgt = [OTHER[0], EN[3], OTHER[1], EN[0], OTHER[2], OTHER[3]]
+    r = align_sentences(BG, tgt, mode="comparable")  # no MT: embeddings only, and says so
+    assert r.method == "embed" and r.notes
+    assert pairs_of(r) == {((3,), (1,)), ((0,), (3,))}
+
+
+def test_pair_documents_tells_translation_from_related_coverage():
+    src = DocText("bg1", "bg", BG, None)
+    translation = DocText("en-translation", "en", EN[:3] + [UNRELATED] + EN[3:], None)
+    related = DocText("en-related", "en", [EN[0], OTHER[0], OTHER[1], EN[4], OTHER[2], OTHER[3], OTHER[4]], None)
+    unrelated = DocText("en-unrelated", "en", OTHER, None)
+    decisions = {d.tgt_key: d for d in pair_documents([src], [translation, related, unrelated])}
+    assert decisions["en-translation"].mode == "parallel"
+    assert decisions["en-related"].mode == "comparable"
+    assert "en-unrelated" not in decisions
+    d = decisions["en-translation"]
+    assert d.src_key == "bg1" and d.method == "embed" and d.params["sentence_pairs"] >= 5
+    assert pair_documents([], [translation]) == []
+
+
+def _seed_sentences(path, lang):
+    from xlalign.ingest.segment import split_sentences
+
+    out = []
+    for para in path.read_text(encoding="utf-8").split("\n"):
+        para = para.strip()
+        if len(para) > 2:
+            out += [para[a:b] for a, b in split_sentences(para, lang) if b - a > 2]
+    return out
+
+
+def test_seed_rewrite_is_comparable_to_related_coverage_with_few_pairs():
+    seeds = require_shared(SEEDS)
+    bg_path = next(seeds.glob("003_*.txt"))
+    en_paths = sorted(p for p in seeds.glob("00[0-4]_*.txt") if p != bg_path)
+    bg = DocText("003", "bg", _seed_sentences(bg_path, "bg"), None)
+    targets = [DocText(p.name[:3], "en", _seed_sentences(p, "en"), None) for p in en_paths]
+    decisions = pair_documents([bg], targets)
+    assert decisions, "the same story in English should be paired"
+    assert all(d.mode == "comparable" for d in decisions)
+    for d in decisions:
+        tgt = next(t for t in targets if t.key == d.tgt_key)
+        r = align_sentences(bg.sentences, tgt.sentences, mode=d.mode)
+        assert len(r.groups) <= 0.3 * len(bg.sentences)
+
+
+def test_hybrid_ignores_a_degenerate_mt_and_says_so():
+    from xlalign.align import align_sentences
+
+    src = ["Кметът откри новата линия.", "Билетът струва едно евро.", "Трамваите тръгват в шест.",
+           "Строежът продължи две години."]
+    tgt = ["The mayor opened the new line.", "A ticket costs one euro.", "The trams leave at six.",
+           "Construction took two years."]
+    result = align_sentences(src, tgt, src_mt=["In A9 this so"] * 4, method="hybrid")
+    assert result.method == "embed"
+    assert result.notes[0].startswith("MT ignored as degenerate: 1 distinct translations for 4")
+    assert [(g.src, g.tgt) for g in result.groups] == [((i,), (i,)) for i in range(4)]
+
+
+
+
+def test_two_sentence_briefs_are_paired_and_mined():
+    """Too few sentence pairs for a document's own statistics: the FLORES prior carries the decision."""
+    from xlalign.align import DocText, align_sentences, pair_documents
+
+    decisions = pair_documents([DocText("bg", "bg", BRIEF_BG, None)],
+                               [DocText("en", "en", BRIEF_EN, None), DocText("other", "en", UNRELATED_EN, None)])
+    assert [(d.tgt_key, d.mode) for d in decisions] == [("en", "parallel")]
+    mined = align_sentences(BRIEF_BG, BRIEF_EN, mode="comparable", method="embed")
+    assert [(g.src, g.tgt) for g in mined.groups] == [((0,), (0,)), ((1,), (1,))]
+    assert align_sentences(BRIEF_BG, UNRELATED_EN, mode="comparable", method="embed").groups == []
+
+
+def test_three_sources_with_one_translation_are_a_degenerate_mt():
+    from xlalign.align import align_sentences
+
+    src = BRIEF_BG + ["Трамваите тръгват в шест."]
+    result = align_sentences(src, BRIEF_EN + ["The trams leave at six."], src_mt=["In A9 this so"] * 3)
+    assert result.method == "embed" and result.notes[0].startswith("MT ignored as degenerate: 1 distinct")
+
+
+def test_only_the_closest_targets_get_the_sentence_level_look():
+    import numpy as np
+
+    from xlalign.align import DocText, PairingParams, pair_documents
+    from xlalign.align.pairing import candidate_targets
+
+    story = PairingParams().same_story_cos
+    assert story < 0.96
+    sims = np.array([0.90, 0.97, 0.80, 0.93, 0.96])
+    assert candidate_targets(sims, None, 2, story) == [1, 4]
+    assert candidate_targets(sims, np.array([0.99, 0.0, 0.0, 0.0, 0.0]), 2, story) == [0, 1, 4]  # MT cosine counts
+    assert candidate_targets(sims, None, 1, story) == [1, 4]  # past the same-story threshold: always examined
+    assert candidate_targets(sims, None, None, story) == [0, 1, 2, 3, 4]
+    # with a single candidate per source the brief still finds its original among unrelated documents
+    targets = [DocText("other", "en", UNRELATED_EN, None), DocText("en", "en", BRIEF_EN, None)]
+    decisions = pair_documents([DocText("bg", "bg", BRIEF_BG, None)], targets, params=PairingParams(candidates=1))
+    assert [(d.tgt_key, d.mode, d.params["candidates_per_source"]) for d in decisions] == [("en", "parallel", 1)]
