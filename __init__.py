@@ -20,7 +20,13 @@ from __future__ import annotations
 from typing import Any
 
 from xlalign.align import (
-    AlignerParams, AlignmentResult, MinerParams, PairingParams, align_sentences, pair_documents, plan_alignment,
+    AlignerParams,
+    AlignmentResult,
+    MinerParams,
+    PairingParams,
+    align_sentences,
+    pair_documents,
+    plan_alignment,
     run_plan,
 )
 from xlalign.align.scoring import score_documents

@@ -29,9 +29,14 @@ from typing import Any, TypeVar
 T = TypeVar("T", bound="Params")
 
 
-def param(default: Any, *, why: str, abbr: str | None = None) -> Any:
-    """A dataclass field with its reason (`why`) and signature abbreviation (`abbr`, default: its name)."""
-    metadata = {"why": why, "abbr": abbr}
+def param(default: Any, *, why: str, abbr: str | None = None, speed_only: bool = False) -> Any:
+    """A dataclass field with its reason (`why`) and signature abbreviation (`abbr`, default: its name).
+
+    `speed_only`: the value changes how fast, never what (threads, batch
+    sizes); it is left out of signatures, so tuning speed keeps results
+    comparable.
+    """
+    metadata = {"why": why, "abbr": abbr, "speed_only": speed_only}
     if isinstance(default, (dict, list, set)):
         raise TypeError("mutable defaults are not parameters: use a tuple or a nested Params")
     if dataclasses.is_dataclass(default):
@@ -84,8 +89,10 @@ class Params:
         return out
 
     def leaves(self, prefix: str = "") -> Iterator[tuple[str, str, Any]]:
-        """(dotted name, dotted abbreviation, value) of every leaf field, in declaration order."""
+        """(dotted name, dotted abbreviation, value) of every leaf field that can change output, in order."""
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            if f.metadata.get("speed_only"):
+                continue
             value = getattr(self, f.name)
             abbr = f.metadata.get("abbr") or f.name
             if isinstance(value, Params):

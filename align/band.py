@@ -51,11 +51,11 @@ class Band:
         return ok & (j >= self.lo[ic]) & (j <= self.hi[ic])
 
     @staticmethod
-    def full(n: int, m: int) -> "Band":
+    def full(n: int, m: int) -> Band:
         return Band(n, m, np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64))
 
     @staticmethod
-    def around_path(path: np.ndarray, n: int, m: int, width: int) -> "Band":
+    def around_path(path: np.ndarray, n: int, m: int, width: int) -> Band:
         """Nodes within `width` rows/columns of a monotone path of nodes.
 
         `path` is (k, 2) with steps of at most one in each coordinate
@@ -117,7 +117,7 @@ class BandDots:
     width: int
 
     @staticmethod
-    def compute(x: SparseRows, y: SparseRows, band: Band, max_size: int) -> "BandDots":
+    def compute(x: SparseRows, y: SparseRows, band: Band, max_size: int) -> BandDots:
         n, m = band.n, band.m
         A = max_size
         # source sentence k belongs to groups ending at rows k+1 .. k+A

@@ -29,8 +29,8 @@ document length.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -80,7 +80,7 @@ class EdgeClauses:
 
     @staticmethod
     def compute(src_mt: Sequence[str], tgt: Sequence[str], band: Band, max_size: int,
-                min_clause: int) -> "EdgeClauses":
+                min_clause: int) -> EdgeClauses:
         heads_t, tails_t, has_t = _rows(tgt, min_clause)
         heads_s, tails_s, has_s = _rows(src_mt, min_clause)
         # a space of their own: adding the clauses to the sentences' idf would change the main MT signal

@@ -9,8 +9,8 @@ with a running maximum over prefix sums, so no Python loop touches a node.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

@@ -20,7 +20,7 @@ import os
 import sqlite3
 import threading
 import time
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -35,7 +35,7 @@ MAX_CHARS = 2000  # e5 reads 512 tokens at most; do not feed it whole pages
 _lock = threading.Lock()
 _model = None
 _memory: dict[str, np.ndarray] = {}
-_disk: "_DiskCache | None" = None
+_disk: _DiskCache | None = None
 _disk_path_checked = False
 stats = {"computed": 0, "memory_hits": 0, "disk_hits": 0, "seconds": 0.0}
 
@@ -118,7 +118,7 @@ def clear_memory_cache() -> None:
     _memory.clear()
 
 
-def _get_disk() -> "_DiskCache | None":
+def _get_disk() -> _DiskCache | None:
     global _disk_path_checked
     if not _disk_path_checked:
         path = _configured_path()
@@ -238,7 +238,7 @@ def overlap_embeddings(sentences: Sequence[str], max_size: int, embed_runs: int 
     if k < max_size and n:
         c = np.concatenate([np.zeros((1, DIM), np.float32), np.cumsum(out[0], axis=0)])
         for a in range(k + 1, max_size + 1):
-            i = np.arange(a - 1, n)
-            s = c[i + 1] - c[i + 1 - a]
-            out[a - 1, i] = s / np.maximum(np.linalg.norm(s, axis=1, keepdims=True), 1e-9)
+            ends = np.arange(a - 1, n)
+            s = c[ends + 1] - c[ends + 1 - a]
+            out[a - 1, ends] = s / np.maximum(np.linalg.norm(s, axis=1, keepdims=True), 1e-9)
     return out

@@ -57,12 +57,14 @@ def similarity_matrices(
     """Raw cosine matrices (n x m) of the signals the method uses."""
     out: dict[str, np.ndarray] = {}
     names = signals(method)
+    if names != ["emb"] and src_mt is None:
+        raise ValueError(f"method {method!r} needs the MT of the source sentences")
     if "emb" in names:
         out["emb"] = emb_mod.embed(src) @ emb_mod.embed(tgt).T
     if "embmt" in names:
-        out["embmt"] = emb_mod.embed(src_mt) @ emb_mod.embed(tgt).T
+        out["embmt"] = emb_mod.embed(src_mt or []) @ emb_mod.embed(tgt).T
     if "mt" in names:
-        x, y = featurise([src_mt, tgt])
+        x, y = featurise([src_mt or [], tgt])
         d = block_dots(x, y, range(len(src)), range(len(tgt))).astype(np.float64)
         out["mt"] = d / _norms(x)[:, None] / _norms(y)[None, :]
     return out

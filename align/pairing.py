@@ -132,7 +132,7 @@ def pair_documents(
                 and ev["monotone"] >= p.parallel_monotone
                 and ratio <= p.parallel_length_ratio
             )
-            params = {
+            record = {
                 "doc_cosine": round(sim, 4),
                 "doc_cosine_mt": round(float(sims_mt[a, b]), 4) if src.mt is not None else None,
                 "sentence_pairs": ev["pairs"],
@@ -146,6 +146,6 @@ def pair_documents(
                 "version": VERSION,
             }
             mode = "parallel" if parallel else "comparable"
-            out.append(PairDecision(src.key, tgt.key, round(sim, 4), mode, method, params))
+            out.append(PairDecision(src.key, tgt.key, round(sim, 4), mode, method, record))
     out.sort(key=lambda d: (d.src_key, d.mode != "parallel", -d.score))
     return out

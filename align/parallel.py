@@ -7,7 +7,6 @@ and re-run only the cheap scoring and DP with other weights (`decode`).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +36,7 @@ def align_parallel(src: list[str], tgt: list[str], mt: list[str] | None, method:
     return groups
 
 
-def steps_to_group(s: Step, features: PairFeatures, cand: "Candidates", w: Weights) -> Group:
+def steps_to_group(s: Step, features: PairFeatures, cand: Candidates, w: Weights) -> Group:
     """A DP step as a stored group; its confidence comes from the similarity signals only.
 
     Length, junk and edge-clause terms decide where groups end but say
@@ -113,7 +112,8 @@ def candidates(f: PairFeatures, p: AlignerParams) -> Candidates:
     else:
         band = Band.full(n, m)
     dots = f.pair_dots(band) if (f.use_mt and n and m) else None
-    edges = EdgeClauses.compute(f.src_mt, f.tgt, band, f.max_size, p.min_clause) if dots is not None else None
+    edges = (EdgeClauses.compute(f.src_mt, f.tgt, band, f.max_size, p.min_clause)
+             if dots is not None and f.src_mt is not None else None)
     types = group_types(p.max_group, p.many_to_many_max)
     all_i, all_j = band.nodes()
     nodes, feats = [], []

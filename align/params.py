@@ -95,7 +95,7 @@ class AlignerParams(Params):
     weights: Weights = param(WEIGHTS["hybrid"], why="group scores (per method: WEIGHTS)", abbr="w")
 
     @classmethod
-    def for_method(cls, method: str, **changes: object) -> "AlignerParams":
+    def for_method(cls, method: str, **changes: object) -> AlignerParams:
         """The defaults with `method`'s tuned weights."""
         return cls(weights=WEIGHTS[method]).with_changes(**changes)
 
@@ -132,7 +132,7 @@ class MinerParams(Params):
         return {"emb": self.prior_emb, "embmt": self.prior_embmt, "mt": self.prior_mt}[signal]
 
     @classmethod
-    def for_method(cls, method: str, **changes: object) -> "MinerParams":
+    def for_method(cls, method: str, **changes: object) -> MinerParams:
         if method == "embed":
             return cls(k=4, z_min=3.0, margin_min=0.5, z_min2=4.0, margin_min2=0.5).with_changes(**changes)
         return cls().with_changes(**changes)

@@ -13,8 +13,8 @@ that numbers are comparable with published ones:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 Alignment = tuple[Sequence[int], Sequence[int]]
 

@@ -31,8 +31,8 @@ Group scores for the DP are combined in `parallel.group_score`.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -41,7 +41,6 @@ from .band import Band, BandDots
 from .clauses import EdgeClauses
 from .ngrams import SparseRows, block_dots, featurise, self_dots
 from .params import AlignerParams
-
 
 
 def robust_spread(values: np.ndarray, default: float) -> float:
@@ -95,6 +94,13 @@ def _run_sqnorms(sd: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
+EMPTY_ROWS = SparseRows(np.zeros(1, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+
+
+def _empty() -> np.ndarray:
+    return np.zeros(0)
+
+
 @dataclass
 class PairFeatures:
     """Everything the aligner knows about one document pair, computed once."""
@@ -110,33 +116,33 @@ class PairFeatures:
     ngram_orders: tuple[int, ...] = (1, 2, 3, 4, 5)
     random_sample: int = 48  # sentences of the other side used as the random baseline
     seed: int = 0
-    # filled by prepare()
-    x: SparseRows | None = None  # MT n-gram vectors of source sentences
-    y: SparseRows | None = None  # target n-gram vectors
-    x_norm2: np.ndarray | None = None  # (A, n) squared norms of runs
-    y_norm2: np.ndarray | None = None
-    ex: np.ndarray | None = None  # (A, n, d) embeddings of runs
-    ey: np.ndarray | None = None
-    src_len: np.ndarray | None = None  # (A, n) characters
-    tgt_len: np.ndarray | None = None
+    # filled by prepare(); only the arrays of the signals in use are meaningful
+    x: SparseRows = field(default_factory=lambda: EMPTY_ROWS)  # MT n-gram vectors of source sentences
+    y: SparseRows = field(default_factory=lambda: EMPTY_ROWS)  # target n-gram vectors
+    x_norm2: np.ndarray = field(default_factory=_empty)  # (A, n) squared norms of runs
+    y_norm2: np.ndarray = field(default_factory=_empty)
+    ex: np.ndarray = field(default_factory=_empty)  # (A, n, d) embeddings of runs
+    ey: np.ndarray = field(default_factory=_empty)
+    src_len: np.ndarray = field(default_factory=_empty)  # (A, n) characters
+    tgt_len: np.ndarray = field(default_factory=_empty)
     len_ratio: float = 1.0
-    src_junk1: np.ndarray | None = None  # (n,) 1.0 for junk lines
-    tgt_junk1: np.ndarray | None = None
-    src_junk: np.ndarray | None = None  # (A, n) junk lines in runs
-    tgt_junk: np.ndarray | None = None
-    stats: dict = field(default_factory=dict)
-    mt_base_x: np.ndarray | None = None  # (A, n) mean cosine with random target sentences
-    mt_base_y: np.ndarray | None = None
-    emb_base_x: np.ndarray | None = None
-    emb_base_y: np.ndarray | None = None
-    emt: np.ndarray | None = None  # (A, n, d) embeddings of MT runs
-    embmt_base_x: np.ndarray | None = None
-    embmt_base_y: np.ndarray | None = None
+    src_junk1: np.ndarray = field(default_factory=_empty)  # (n,) 1.0 for junk lines
+    tgt_junk1: np.ndarray = field(default_factory=_empty)
+    src_junk: np.ndarray = field(default_factory=_empty)  # (A, n) junk lines in runs
+    tgt_junk: np.ndarray = field(default_factory=_empty)
+    stats: dict[str, float] = field(default_factory=dict)
+    mt_base_x: np.ndarray = field(default_factory=_empty)  # (A, n) mean cosine with random target sentences
+    mt_base_y: np.ndarray = field(default_factory=_empty)
+    emb_base_x: np.ndarray = field(default_factory=_empty)
+    emb_base_y: np.ndarray = field(default_factory=_empty)
+    emt: np.ndarray = field(default_factory=_empty)  # (A, n, d) embeddings of MT runs
+    embmt_base_x: np.ndarray = field(default_factory=_empty)
+    embmt_base_y: np.ndarray = field(default_factory=_empty)
 
     @classmethod
     def for_method(
         cls, src: Sequence[str], tgt: Sequence[str], src_mt: Sequence[str] | None, method: str, p: AlignerParams
-    ) -> "PairFeatures":
+    ) -> PairFeatures:
         """The prepared features a method uses: hybrid all, mt the n-grams, embed the embeddings."""
         return cls(
             src, tgt, src_mt if method != "embed" else None,
@@ -149,7 +155,7 @@ class PairFeatures:
             random_sample=p.random_sample,
         ).prepare()
 
-    def prepare(self) -> "PairFeatures":
+    def prepare(self) -> PairFeatures:
         n, m, A = len(self.src), len(self.tgt), self.max_size
         rng = np.random.default_rng(self.seed)
         sl = np.array([len(s) for s in self.src], dtype=np.float64)
@@ -174,8 +180,9 @@ class PairFeatures:
             self.ey = emb_mod.overlap_embeddings(self.tgt, A, self.embed_runs)
             self.emb_base_x, self.emb_base_y, self.stats["emb_sd"] = self._emb_baselines(self.ex, self.ey, samp_x, samp_y)
         if self.use_mt_emb:
+            assert self.src_mt is not None
             self.emt = emb_mod.overlap_embeddings(self.src_mt, A, self.embed_runs)
-            if self.ey is None:
+            if not self.use_emb:
                 self.ey = emb_mod.overlap_embeddings(self.tgt, A, self.embed_runs)
             self.embmt_base_x, self.embmt_base_y, self.stats["embmt_sd"] = self._emb_baselines(self.emt, self.ey, samp_x, samp_y)
         return self
@@ -238,6 +245,7 @@ class PairFeatures:
         has_rt = j < m
         has_lt = j - b - 1 >= 0
         if self.use_mt:
+            assert dots is not None, "MT features need the band's dot products (pair_dots)"
             r = dots.rect(i, j, a, b)
             nx = np.maximum(self.x_norm2[a - 1, i - 1], 1e-9)
             ny = np.maximum(self.y_norm2[b - 1, j - 1], 1e-9)

@@ -7,7 +7,7 @@ An optional score follows after a tab (ours) or a colon (Vecalign's).
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 _LINE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*(?:[:\t]\s*(\S+))?\s*$")
 

@@ -24,15 +24,11 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from xlalign.align import DocText, align_sentences, embeddings, pair_documents
+from xlalign.align.scoring import score_documents
 
-import align_data as AD  # noqa: E402
-
-from xlalign.align import DocText, align_sentences, embeddings, pair_documents  # noqa: E402
-from xlalign.align.scoring import score_documents  # noqa: E402
+import align_data as AD
 
 BARS = {"textberg-dev": (0.92, 0.98), "flores": (0.95, None)}
 
@@ -67,7 +63,7 @@ def main(argv=None) -> int:
         print(f"{AD.DATA} is missing: the shared evaluation data live beside the repository", file=sys.stderr)
         return 1
     embeddings.set_disk_cache(os.environ.get(embeddings.ENV_CACHE) or str(AD.REPO / ".cache" / "align-embeddings.sqlite"))
-    rows, key = [], {}
+    key: dict[str, float | int] = {}
     print(f"{'dataset':28} {'method':7} {'P strict':>8} {'R strict':>8} {'F1 strict':>9} "
           f"{'P lax':>7} {'R lax':>7} {'F1 lax':>7} {'docs':>5} {'secs':>6}  bar")
     def show(name, method, s, n_docs, secs, bar=""):

@@ -28,15 +28,11 @@ import random
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from xlalign.align import align_sentences, embeddings
+from xlalign.align.scoring import score
 
-import align_data as AD  # noqa: E402
-
-from xlalign.align import align_sentences, embeddings  # noqa: E402
-from xlalign.align.scoring import score  # noqa: E402
+import align_data as AD
 
 
 def build(base: int, copies: int, seed: int):

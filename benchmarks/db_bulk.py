@@ -30,16 +30,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine, text
+
+from xlalign.db import queries, store
+from xlalign.db.bulk import bulk_insert, bulk_loading, finish_bulk_load, max_ids, sync_sequences
+from xlalign.db.engine import get_engine, writing
+from xlalign.db.schema import alignment_sentences, alignments, document_pairs, documents, sentences, translations
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from sqlalchemy import Engine, text  # noqa: E402
-
-from xlalign.db import queries, store  # noqa: E402
-from xlalign.db.bulk import bulk_insert, bulk_loading, finish_bulk_load, max_ids, sync_sequences  # noqa: E402
-from xlalign.db.engine import get_engine, writing  # noqa: E402
-from xlalign.db.schema import alignment_sentences, alignments, document_pairs, documents, sentences, translations  # noqa: E402
-
 PAIRS_PER_DOC = 50
 MODEL = "argos:translate-bg_en@1.9"
 SIG = "xlalign-align|hybrid|bench"
@@ -246,7 +244,6 @@ def search_medians(url: str, repeats: int) -> dict[str, tuple[float, int]]:
 
 EXPORT_CHILD = """
 import sys, resource
-sys.path.insert(0, {root!r})
 from xlalign.db.engine import get_engine
 from xlalign.db.export import export_pairs
 n, _ = export_pairs(get_engine(sys.argv[1]), sys.argv[2], sys.argv[3])
@@ -257,7 +254,7 @@ print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 def export_peak(url: str, fmt: str, out: Path) -> tuple[int, float, float]:
     """(pairs, seconds, peak RSS MB) of a fresh process exporting everything."""
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", EXPORT_CHILD.format(root=str(ROOT)), url, fmt, str(out)],
+    proc = subprocess.run([sys.executable, "-c", EXPORT_CHILD, url, fmt, str(out)],
                           capture_output=True, text=True, cwd=ROOT)
     if proc.returncode:
         raise RuntimeError(proc.stderr[-2000:])
@@ -316,7 +313,10 @@ def main() -> None:
             else:
                 shutil.rmtree(folder, ignore_errors=True)
     if args.only in (None, "postgresql"):
-        from pg_cluster import start_cluster
+        import test_harness
+
+        test_harness.load()
+        from harness.pg_cluster import start_cluster
 
         print("PostgreSQL (throwaway cluster)", flush=True)
         cluster = start_cluster()

@@ -8,12 +8,8 @@ that db_bulk.py's synthetic corpus contains at known rates (bar: < 50 ms).
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from db_bulk import search_medians  # noqa: E402
+from db_bulk import search_medians
 
 
 def main() -> None:

@@ -19,15 +19,10 @@ import json
 import random
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from xlalign.align import DocText, PairingParams, embeddings, pair_documents
 
-import align_data as AD  # noqa: E402
-
-from xlalign.align import DocText, embeddings, pair_documents  # noqa: E402
-from xlalign.align import params as P  # noqa: E402
+import align_data as AD
 
 
 def distractors(count: int, first_line: int, seed: int = 3) -> list[list[str]]:
@@ -51,18 +46,18 @@ def main(argv=None) -> int:
     true_targets = [DocText(f"s{k}", "en", d.tgt, None) for k, d in enumerate(docs)]
     pool = distractors(max(args.distractors), used)
     # embed everything once, so that both runs measure pairing alone
-    pair_documents(sources, true_targets + [DocText(f"d{i}", "en", t, None) for i, t in enumerate(pool)],
-                   candidates=P.PAIR_CANDIDATES)
-    print(f"{args.sources} sources; targets = {args.sources} true + D unrelated; top-k = {P.PAIR_CANDIDATES}")
+    top_k = PairingParams().candidates
+    pair_documents(sources, true_targets + [DocText(f"d{i}", "en", t, None) for i, t in enumerate(pool)])
+    print(f"{args.sources} sources; targets = {args.sources} true + D unrelated; top-k = {top_k}")
     print(f"{'D':>5} {'targets':>8} {'all s':>8} {'top-k s':>8} {'speed-up':>9} {'right (all/top-k)':>18} "
           f"{'extra (all/top-k)':>18}")
     rows = []
     for d in args.distractors:
         targets = true_targets + [DocText(f"d{i}", "en", t, None) for i, t in enumerate(pool[:d])]
         result = {}
-        for label, k in (("all", None), ("top-k", P.PAIR_CANDIDATES)):
+        for label, k in (("all", None), ("top-k", top_k)):
             t0 = time.perf_counter()
-            decisions = pair_documents(sources, targets, candidates=k)
+            decisions = pair_documents(sources, targets, params=PairingParams(candidates=k))
             secs = time.perf_counter() - t0
             found = {(x.src_key, x.tgt_key): x.mode for x in decisions}
             right = sum(1 for s in sources if found.get((s.key, s.key)) == "parallel")
@@ -73,7 +68,7 @@ def main(argv=None) -> int:
               flush=True)
         rows.append({"distractors": d, "targets": len(targets), "all_s": round(ta, 3), "topk_s": round(tk, 3),
                      "right_all": ra, "right_topk": rk, "extra_all": ea, "extra_topk": ek})
-    print(json.dumps({"benchmark": "pairing_scaling", "sources": args.sources, "k": P.PAIR_CANDIDATES,
+    print(json.dumps({"benchmark": "pairing_scaling", "sources": args.sources, "k": top_k,
                       "rows": rows}))
     return 0
 

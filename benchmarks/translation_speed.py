@@ -20,7 +20,7 @@ text + model serves them all). null when there is no such stage.
 The package is Transformer-base (6+6 layers, d_model 512, FFN 2048, 8 heads,
 int8) with random weights and a SentencePiece vocabulary trained on the FLORES
 bg+en dev text. Its decoder ends every translation after exactly 32 tokens
-(see tests/argos_package_builder.py), so all three methods decode the same
+(see tests/harness/argos_package_builder.py), so all three methods decode the same
 number of steps per segment whatever options they pass.
 
 Usage:
@@ -41,8 +41,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
 
 SHARED = Path(os.environ.get("XLALIGN_SHARED", REPO.parent / "shared"))
 FLORES_BG = SHARED / "data" / "flores-bg-en-dev" / "flores-dev.bg"
@@ -72,7 +70,10 @@ def isolate_argos(home: Path) -> None:
 
 def package_file(work: Path) -> Path:
     """Build the Transformer-base package once; reuse it while the builder is unchanged."""
-    import argos_package_builder as builder
+    import test_harness
+
+    test_harness.load()
+    from harness import argos_package_builder as builder
 
     stamp = hashlib.sha256(Path(builder.__file__).read_bytes() + repr(builder.BASE).encode()).hexdigest()[:12]
     target_dir = work / f"package-{stamp}"
@@ -136,8 +137,8 @@ def _digest(outputs: list[str]) -> str:
 
 
 def worker_xlalign(sentences: list[str], args) -> dict:
-    from xlalign.translate.packages import require_model
     from xlalign.translate.engine import load_model, translate_sentences
+    from xlalign.translate.packages import require_model
 
     model = require_model("bg", "en")
     settings = _engine_settings(args)
@@ -154,8 +155,8 @@ def worker_ctranslate2(sentences: list[str], args) -> dict:
     import ctranslate2
     import sentencepiece
 
-    from xlalign.translate.packages import require_model
     from xlalign.translate.engine import detokenize
+    from xlalign.translate.packages import require_model
 
     model = require_model("bg", "en")
     settings = _engine_settings(args)  # the same translator settings as xlalign

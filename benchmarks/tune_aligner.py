@@ -35,20 +35,16 @@ import json
 import random
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from xlalign.align import embeddings
+from xlalign.align import params as P
+from xlalign.align.parallel import candidates, decode
+from xlalign.align.scoring import score_documents
+from xlalign.align.similarity import PairFeatures
 
-import align_data as AD  # noqa: E402
-
-from xlalign.align import embeddings  # noqa: E402
-from xlalign.align import params as P  # noqa: E402
-from xlalign.align.parallel import candidates, decode  # noqa: E402
-from xlalign.align.scoring import score_documents  # noqa: E402
-from xlalign.align.similarity import PairFeatures  # noqa: E402
+import align_data as AD
 
 WEIGHTS = ["w_mt", "w_mt_nb", "w_emb", "w_emb_nb", "w_embmt", "w_embmt_nb", "w_cl", "w_len", "w_junk",
            "skip", "kappa", "gamma"]
@@ -71,22 +67,22 @@ def split_in_halves(d: AD.Doc) -> tuple[AD.Doc, AD.Doc]:
 def build(docs: list[AD.Doc], method: str) -> list:
     out = []
     for d in docs:
-        f = PairFeatures.for_method(d.src, d.tgt, d.mt, method, P.MAX_GROUP, P.EMBED_RUNS)
-        out.append(candidates(f, P.MAX_GROUP, P.BAND_WIDTH))
+        settings = P.AlignerParams.for_method(method)
+        out.append(candidates(PairFeatures.for_method(d.src, d.tgt, d.mt, method, settings), settings))
     return out
 
 
-def scores(cands: list, docs: list[AD.Doc], p: dict):
+def scores(cands: list, docs: list[AD.Doc], p: P.Weights):
     hyps = []
     for c in cands:
         hyps.append([(tuple(range(s.i - s.a, s.i)), tuple(range(s.j - s.b, s.j))) for s in decode(c, p)])
     return score_documents([d.gold for d in docs], hyps)
 
 
-def mutate(p: dict, rng: random.Random, scale: float) -> dict:
-    q = dict(p)
+def mutate(p: P.Weights, rng: random.Random, scale: float) -> P.Weights:
+    q = p.as_dict()
     for k in rng.sample(WEIGHTS + BIASES, rng.randint(1, 4)):
-        v = q.get(k, 0.0)
+        v = q.get(k) or 0.0
         if k in WEIGHTS:
             if v > 0 and rng.random() < 0.85:
                 v *= float(np.exp(rng.gauss(0, 0.4 * scale)))
@@ -97,12 +93,12 @@ def mutate(p: dict, rng: random.Random, scale: float) -> dict:
         else:
             v += rng.gauss(0, scale)
         q[k] = round(float(v), 3)
-    return q
+    return P.Weights.from_mapping(q)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--method", choices=sorted(P.PARAMS), default="hybrid")
+    ap.add_argument("--method", choices=sorted(P.WEIGHTS), default="hybrid")
     ap.add_argument("--steps", type=int, default=1500)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--check", action="store_true", help="print the objective's parts for params.py and stop")
@@ -120,14 +116,14 @@ def main(argv=None) -> int:
     parts = [(name, docs, build(docs, args.method), w) for name, docs, w in parts]
     print(f"features of all candidate groups: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
 
-    def objective(p: dict) -> float:
+    def objective(p: P.Weights) -> float:
         return sum(w * (s.f1_strict + 0.1 * s.f1_lax) for s, w in ((scores(c, d, p), w) for _, d, c, w in parts))
 
-    def report(label: str, p: dict) -> None:
+    def report(label: str, p: P.Weights) -> None:
         cells = "  ".join(f"{name} {scores(c, d, p).f1_strict:.4f}" for name, d, c, _ in parts)
         print(f"{label:6} objective {objective(p):.5f}  strict F1: {cells}", flush=True)
 
-    p = dict(P.PARAMS[args.method])
+    p = P.WEIGHTS[args.method]
     report("start", p)
     if args.check:
         return 0
@@ -141,7 +137,7 @@ def main(argv=None) -> int:
                 print(f"step {step}: {v:.5f}", file=sys.stderr, flush=True)
             best, p = v, q
     report("end", p)
-    print(json.dumps(p))
+    print(json.dumps(p.as_dict()))
     return 0
 
 

@@ -67,6 +67,7 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: It
     it = iter(rows)
     total = 0
     raw = conn.connection.driver_connection
+    assert raw is not None, "bulk_insert needs a live DBAPI connection"
     if conn.dialect.name == "postgresql":
         with raw.cursor() as cur:
             cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS _bulk_{table.name} "

@@ -71,13 +71,17 @@ def writing(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Kept for callers of the pre-migration API: migrate to the newest schema."""
-    from xlalign.db.migrate import upgrade
-
-    upgrade(engine)
-
-
 def describe(url: str) -> str:
     """The URL without its password, for messages and run records."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def absolute_sqlite_url(url: str, base: Path) -> str:
+    """`url`, with a relative SQLite file made absolute against `base` (a worker's cwd differs from yours)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return url
+    path = Path(parsed.database)
+    if path.is_absolute():
+        return url
+    return parsed.set(database=str((base / path).resolve())).render_as_string(hide_password=False)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from sqlalchemy import Engine, text
@@ -28,8 +28,9 @@ COLUMNS = ("alignment_id", "src_lang", "tgt_lang", "src_text", "mt_text", "tgt_t
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _filters(min_score: float | None, lang: str | None) -> tuple[str, dict]:
-    where, params = [], {}
+def _filters(min_score: float | None, lang: str | None) -> tuple[str, dict[str, Any]]:
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if min_score is not None:
         where.append("score >= :min_score")
         params["min_score"] = min_score
@@ -128,7 +129,7 @@ def moses_paths(out: Path, src: str, tgt: str, several: bool) -> tuple[Path, Pat
 
 def _write_moses(rows: Iterator[dict], out: Path, pairs: list[tuple[str, str]]) -> tuple[int, list[Path]]:
     several = len(pairs) > 1
-    n, written = 0, []
+    n, written = 0, list[Path]()
     with ExitStack() as stack:
         files: dict[tuple[str, str], tuple[IO[str], IO[str]]] = {}
         for row in rows:
@@ -136,7 +137,9 @@ def _write_moses(rows: Iterator[dict], out: Path, pairs: list[tuple[str, str]]) 
             if key not in files:
                 paths = moses_paths(out, *key, several)
                 written += paths
-                files[key] = tuple(stack.enter_context(open(p, "w", encoding="utf-8", newline="\n")) for p in paths)
+                src_path, tgt_path = paths
+                files[key] = (stack.enter_context(open(src_path, "w", encoding="utf-8", newline="\n")),
+                              stack.enter_context(open(tgt_path, "w", encoding="utf-8", newline="\n")))
             src_f, tgt_f = files[key]
             src_f.write(_one_line(row["src_text"]) + "\n")
             tgt_f.write(_one_line(row["tgt_text"]) + "\n")

@@ -14,7 +14,6 @@ import re
 from sqlalchemy import Engine, text
 
 from xlalign.db.views import VIEW_NAMES
-
 from xlalign.errors import UsageError
 
 _IDENT = re.compile(r"[a-z_][a-z0-9_]{0,62}")

@@ -14,18 +14,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from xlalign.db.engine import writing
-
 from xlalign.db.schema import (
-    alignment_sentences, alignments, document_pairs, documents, input_files, pair_alignments, paragraphs, runs,
-    sentences, translations,
+    alignment_sentences,
+    alignments,
+    document_pairs,
+    documents,
+    input_files,
+    pair_alignments,
+    paragraphs,
+    runs,
+    sentences,
+    translations,
 )
 from xlalign.records import SegmentedDocument
 
@@ -56,7 +63,7 @@ def start_run(engine: Engine, *, parameters: dict, versions: dict, flow_run_id: 
 def finish_run(engine: Engine, run_id: int, *, status: str, summary: dict) -> None:
     with writing(engine) as conn:
         conn.execute(update(runs).where(runs.c.id == run_id).values(
-            status=status, summary=to_json(summary), finished_at=datetime.now(timezone.utc)))
+            status=status, summary=to_json(summary), finished_at=datetime.now(UTC)))
 
 
 def record_input(engine: Engine, *, source: str, sha256: str, status: str, run_id: int | None,
@@ -150,10 +157,11 @@ def save_alignment(engine: Engine, *, pair_id: int, groups: Sequence[Any], src_i
             for i, g in enumerate(groups)]
     with writing(engine) as conn:
         before = conn.execute(select(func.count()).select_from(alignments)
-                              .where(alignments.c.pair_id == pair_id, alignments.c.signature == signature)).scalar()
+                              .where(alignments.c.pair_id == pair_id, alignments.c.signature == signature)).scalar_one()
         insert_ignore(conn, alignments, rows, ["pair_id", "signature", "position"])
-        ids = dict(conn.execute(select(alignments.c.position, alignments.c.id).where(
-            alignments.c.pair_id == pair_id, alignments.c.signature == signature)).all())
+        ids: dict[int, int] = {position: alignment_id for position, alignment_id in conn.execute(
+            select(alignments.c.position, alignments.c.id).where(
+                alignments.c.pair_id == pair_id, alignments.c.signature == signature))}
         members = [dict(alignment_id=ids[i], side=side, ord=k, sentence_id=lookup[pos])
                    for i, g in enumerate(groups)
                    for side, positions, lookup in (("src", g.src, src_ids), ("tgt", g.tgt, tgt_ids))

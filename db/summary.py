@@ -16,8 +16,8 @@ def database_summary(engine: Engine) -> dict:
 
         return {
             "documents": count(documents),
-            "documents_per_language": dict(conn.execute(
-                select(documents.c.lang, func.count()).group_by(documents.c.lang).order_by(documents.c.lang)).all()),
+            "documents_per_language": {lang: n for lang, n in conn.execute(
+                select(documents.c.lang, func.count()).group_by(documents.c.lang).order_by(documents.c.lang))},
             "sentences": count(sentences),
             "translations": count(translations),
             "document_pairs": count(document_pairs),

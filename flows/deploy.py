@@ -9,25 +9,18 @@ with a sentence that names the fix.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import make_url
+from xlalign.db.engine import absolute_sqlite_url
+from xlalign.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]  # holds prefect.yaml and flows/
 DB_ENV = "XLALIGN_DB"
 INBOX_ENV = "XLALIGN_INBOX"
-
-
-def _absolute_sqlite(url: str, base: Path) -> str:
-    """An SQLite URL with a relative file made absolute against `base` (a worker's cwd differs)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return url
-    path = Path(parsed.database)
-    if path.is_absolute():
-        return url
-    return parsed.set(database=str((base / path).resolve())).render_as_string(hide_password=False)
 
 
 def deploy_environment(environ: Mapping[str, str], *, cwd: Path,
@@ -49,7 +42,7 @@ def deploy_environment(environ: Mapping[str, str], *, cwd: Path,
         notes.append(f"${DB_ENV} is not set: the deployments will write to {env[DB_ENV]} "
                      f"(set {DB_ENV}=postgresql+psycopg://... to share one database between workers)")
     else:
-        env[DB_ENV] = _absolute_sqlite(db, cwd)
+        env[DB_ENV] = absolute_sqlite_url(db, cwd)
         if env[DB_ENV] != db:
             notes.append(f"${DB_ENV} names a relative SQLite file: deploying it as {env[DB_ENV]}")
     inbox = env.get(INBOX_ENV, "").strip()
@@ -84,3 +77,41 @@ def deploy_commands(pool: str, project_root: Path = PROJECT_ROOT) -> list[list[s
     if all((d.get("work_pool") or {}).get("name") == pool for d in deployments):
         return [["--no-prompt", "deploy", "--all"]]
     return [["--no-prompt", "deploy", "--name", d["name"], "--pool", pool] for d in deployments]
+
+
+def prefect_api_url() -> str | None:
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url
+
+
+def deploy_all(pool: str, environ: Mapping[str, str], *, cwd: Path, say: Callable[[str], None]) -> None:
+    """Create the work pool if it is missing, then deploy everything in prefect.yaml.
+
+    Runs `prefect deploy` in the project folder with the environment from
+    `deploy_environment` (absolute defaults for unset $XLALIGN_DB and
+    $XLALIGN_INBOX), so it works from any folder. `say` gets each note.
+    """
+    if not prefect_api_url():
+        raise UserError("no Prefect server configured, and a deployment made without one disappears with this "
+                        "process. Start one (`prefect server start --host 127.0.0.1 --port 4200`) and "
+                        "`export PREFECT_API_URL=http://127.0.0.1:4200/api`, then run `xlalign deploy` again.",
+                        exit_code=2)
+    env, notes = deploy_environment(environ, cwd=cwd)
+    for note in notes:
+        say(note)
+    Path(env[INBOX_ENV]).mkdir(parents=True, exist_ok=True)
+    prefect = [sys.executable, "-m", "prefect"]
+    where: dict[str, Any] = {"cwd": PROJECT_ROOT, "env": env}
+    exists = subprocess.run([*prefect, "work-pool", "inspect", pool], capture_output=True, text=True, **where)
+    if exists.returncode != 0:
+        created = subprocess.run([*prefect, "work-pool", "create", pool, "--type", "process"], **where)
+        if created.returncode != 0:
+            raise UserError(f"could not create work pool {pool!r}; is PREFECT_API_URL ({prefect_api_url()}) a running "
+                            "Prefect server?", exit_code=created.returncode)
+    for deploy in deploy_commands(pool, PROJECT_ROOT):
+        deployed = subprocess.run([*prefect, *deploy], **where)
+        if deployed.returncode != 0:
+            raise UserError(f"`prefect {' '.join(deploy)}` failed (its output is above)", exit_code=deployed.returncode)
+    say(f"done. Start a worker anywhere on this machine with `prefect worker start --pool {pool}`; cap translation "
+        "CPU with `prefect gcl create translate-cpu --limit 1`.")

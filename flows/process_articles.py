@@ -13,25 +13,26 @@ of the global concurrency limit `translate-cpu` when it exists
 from __future__ import annotations
 
 import os
+from typing import Any
 
 os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "xlalign")
 
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
+from prefect import flow, get_run_logger, task
+from prefect.runtime import flow_run
 
-from xlalign.db.engine import describe, get_engine  # noqa: E402
-from xlalign.flows import artifacts  # noqa: E402
-from xlalign.flows.cpu_limit import TRANSLATE_LIMIT, cpu_slot  # noqa: E402
-from xlalign.flows.deploy import require_rendered  # noqa: E402
-from xlalign.flows.progress import progress_reporter  # noqa: E402
-from xlalign.flows.retries import RETRIES, RETRY_DELAYS_S, retry_if_transient  # noqa: E402
-from xlalign.stages import runs  # noqa: E402
-from xlalign.stages.alignment import AlignOutcome, pair_and_align  # noqa: E402
-from xlalign.stages.inbox import InboxScan, scan_inbox  # noqa: E402
-from xlalign.stages.ingest import IngestOutcome, files_under, ingest_file  # noqa: E402
-from xlalign.stages.translation import TranslateOutcome, languages_to_translate, translate_language  # noqa: E402
+from xlalign.db.engine import describe, get_engine
+from xlalign.flows import artifacts
+from xlalign.flows.cpu_limit import TRANSLATE_LIMIT, cpu_slot
+from xlalign.flows.deploy import require_rendered
+from xlalign.flows.progress import progress_reporter
+from xlalign.flows.retries import RETRIES, RETRY_DELAYS_S, retry_if_transient
+from xlalign.stages import runs
+from xlalign.stages.alignment import AlignOutcome, pair_and_align
+from xlalign.stages.inbox import InboxScan, scan_inbox
+from xlalign.stages.ingest import IngestOutcome, files_under, ingest_file
+from xlalign.stages.translation import TranslateOutcome, languages_to_translate, translate_language
 
-_RETRY = dict(retries=RETRIES, retry_delay_seconds=RETRY_DELAYS_S, retry_condition_fn=retry_if_transient)
+_RETRY: dict[str, Any] = dict(retries=RETRIES, retry_delay_seconds=RETRY_DELAYS_S, retry_condition_fn=retry_if_transient)
 
 
 @task(name="start-run", **_RETRY)

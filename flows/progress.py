@@ -5,9 +5,11 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from typing import TextIO
 
 
-def progress_reporter(label: str, logger: logging.Logger, *, stream=None) -> Callable[[int, int], None]:
+def progress_reporter(label: str, logger: logging.Logger | logging.LoggerAdapter[logging.Logger], *,
+                      stream: TextIO | None = None) -> Callable[[int, int], None]:
     """A callback(done, total) that draws `label [####    ] 40/100 12.3/s ETA 5s`.
 
     On a terminal it redraws one line; otherwise it logs at each tenth, so CI

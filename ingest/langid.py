@@ -54,7 +54,7 @@ def dominant_script(text: str) -> str | None:
             except ValueError:
                 continue
             counts[script] = counts.get(script, 0) + 1
-    return max(counts, key=counts.get) if counts else None
+    return max(counts, key=lambda script: counts[script]) if counts else None
 
 
 def is_foreign_paragraph(text: str, doc_lang: str, doc_script: str | None) -> tuple[bool, str, float]:

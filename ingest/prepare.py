@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlalign.errors import ArticleError
-from xlalign.records import Paragraph, RawArticle, SegmentedDocument, Sentence
 from xlalign.ingest.cleaning import clean_article
 from xlalign.ingest.langid import detect_language, dominant_script, is_foreign_paragraph
 from xlalign.ingest.reading import read_article
 from xlalign.ingest.segment import split_sentences
+from xlalign.records import Paragraph, RawArticle, SegmentedDocument, Sentence
 
 MIN_PROSE_CHARS = 40
 
@@ -35,7 +35,7 @@ def prepare_article(article: RawArticle) -> SegmentedDocument:
     for position, line in enumerate(cleaned.lines):
         foreign, lang, conf = is_foreign_paragraph(line.text, doc_lang, doc_script)
         keep = line.removed_by is None and not foreign
-        status = "kept" if keep else (line.removed_by if line.removed_by not in (None, "heading-or-label")
+        status = "kept" if keep else (line.removed_by or "" if line.removed_by not in (None, "heading-or-label")
                                       or not foreign else f"other-language:{lang}")
         paragraphs.append(Paragraph(position=position, text=line.text, lang=lang, lang_confidence=conf,
                                     in_document_lang=not foreign, status=status))
@@ -44,9 +44,9 @@ def prepare_article(article: RawArticle) -> SegmentedDocument:
                 sentences.append(Sentence(position=len(sentences), paragraph=position,
                                           text=line.text[start:end], char_start=start, char_end=end))
     warnings = list(article.warnings)
-    foreign = [p for p in paragraphs if p.status.startswith("other-language")]
-    if foreign:
-        warnings.append(f"{article.source}: {len(foreign)} paragraph(s) in another language than "
+    kept_out = [p for p in paragraphs if p.status.startswith("other-language")]
+    if kept_out:
+        warnings.append(f"{article.source}: {len(kept_out)} paragraph(s) in another language than "
                         f"the document ({doc_lang}) kept out of its sentences")
     return SegmentedDocument(article=article, title=cleaned.title, lang=doc_lang, lang_confidence=doc_conf,
                              clean_text="\n\n".join(cleaned.paragraphs), paragraphs=tuple(paragraphs),

@@ -7,6 +7,7 @@ new one.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from xlalign.errors import ArticleError
@@ -20,7 +21,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_LINE_CHARS = 100_000
 
 
-def article_files(paths: list[str | Path]) -> list[Path]:
+def article_files(paths: Sequence[str | Path]) -> list[Path]:
     """Expand files and folders into the readable article files under them, sorted.
 
     Files named explicitly are kept whatever their suffix, so that a wrong
@@ -34,8 +35,10 @@ def article_files(paths: list[str | Path]) -> list[Path]:
                          and not any(part.startswith(".") for part in p.relative_to(path).parts))
         else:
             found.append(path)
-    seen: set[Path] = set()
-    return [p for p in found if not (p.resolve() in seen or seen.add(p.resolve()))]
+    unique: dict[Path, Path] = {}
+    for p in found:
+        unique.setdefault(p.resolve(), p)  # the first spelling of a file given twice
+    return list(unique.values())
 
 
 def read_article(path: str | Path) -> RawArticle:

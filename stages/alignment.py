@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from xlalign.align import embeddings, pair_documents, plan_alignment, run_plan
 from xlalign.db import queries, store
 from xlalign.ingest.langid import detect_language
 from xlalign.records import DocText
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +82,7 @@ def _load_doc_texts(
                 translated = queries.translations_of(conn, doc_id, mt_model)
                 if len(translated) == len(rows):
                     mt = [translated[sid] for sid, _ in rows]
-            if mt is not None and (problem := mt_language_problem(mt, target_lang, mt_model, doc_id)):
+            if mt is not None and mt_model and (problem := mt_language_problem(mt, target_lang, mt_model, doc_id)):
                 notes.append(problem)
                 mt = None
             mt_models[key] = mt_model if mt else None

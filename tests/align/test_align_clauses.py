@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from xlalign.align import align_sentences
-from xlalign.align import AlignerParams
+from xlalign.align import AlignerParams, align_sentences
 from xlalign.align import params as P
 from xlalign.align.clauses import edge_clauses
+
 from harness.samples import SENTENCES as S
 from harness.samples import groups
 

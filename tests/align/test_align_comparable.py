@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from xlalign.align import DocText, align_sentences, pair_documents
-from harness.shared_data import SEEDS, require_shared
+
 from harness.samples import BRIEF_BG, BRIEF_EN, UNRELATED, UNRELATED_EN
 from harness.samples import NEWS_BG as BG
 from harness.samples import NEWS_EN as EN
 from harness.samples import SENTENCES as S
+from harness.shared_data import SEEDS, require_shared
 
 OTHER = [
     "The central bank kept interest rates unchanged for the third month in a row.",

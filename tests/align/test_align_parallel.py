@@ -17,6 +17,7 @@ from harness.samples import NEWS_EN as EN
 from harness.samples import SENTENCES as S
 from harness.samples import UNRELATED, groups
 
+
 def align_mt(src, tgt, **kw):
     return align_sentences(src, tgt, src_mt=src, method="mt", **kw)
 

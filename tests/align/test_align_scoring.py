@@ -5,6 +5,7 @@ import pytest
 
 from xlalign.align import vecalign_format as vf
 from xlalign.align.scoring import score, score_documents
+
 from harness.shared_data import DATA, require_shared
 
 

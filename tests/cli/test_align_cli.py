@@ -1,14 +1,15 @@
 """`xlalign align` and `xlalign score` through the real CLI entry point."""
 from __future__ import annotations
 
-from xlalign.cli.main import main
 from xlalign.align import vecalign_format
 from xlalign.align.scoring import score
-from harness.shared_data import DATA, require_shared
+from xlalign.cli.main import main
+
 from harness.samples import NEWS_BG as BG
 from harness.samples import NEWS_EN as EN
 from harness.samples import SENTENCES as S
 from harness.samples import UNRELATED
+from harness.shared_data import DATA, require_shared
 
 
 def write(path, lines):

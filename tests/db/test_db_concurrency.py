@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from xlalign.db import queries, store
+from xlalign.db import queries
 from xlalign.db.engine import get_engine
 from xlalign.db.schema import documents, input_files, paragraphs, sentences
 from xlalign.ingest.prepare import prepare_file

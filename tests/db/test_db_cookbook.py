@@ -10,14 +10,10 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from xlalign.align import Group as G
-from xlalign.db import store
 from xlalign.db.cookbook import RECIPES, render_markdown
+from xlalign.db.engine import get_engine
 
 from harness.samples import populate
-from xlalign.db.engine import get_engine
-from xlalign.ingest.prepare import prepare_article
-from xlalign.ingest.reading import decode_article
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, inspect, select, text
 
+from xlalign.cli.main import main
 from xlalign.db.engine import get_engine, make_engine
 from xlalign.db.migrate import BASELINE, current_revision, head_revision, upgrade
 from xlalign.db.migrations import schema_v1, views_v1
 from xlalign.db.search import search_pairs
-from xlalign.cli.main import main
 
 
 def test_empty_database_migrates_to_head_and_upgrade_is_repeatable(db_url, capsys):
@@ -105,6 +105,7 @@ def test_a_database_made_before_migrations_is_stamped_and_upgraded(db_url):
 
 def test_the_store_writes_after_upgrading_a_version_1_database(db_url):
     from xlalign.db import queries, store
+
     from harness.samples import STORY_BG as BG
     from harness.samples import doc
 

@@ -6,11 +6,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from xlalign.cli.main import main
 from xlalign.db import queries, store
 from xlalign.db.engine import get_engine
 from xlalign.db.export import COLUMNS, export_pairs
 from xlalign.db.search import search_pairs
-from xlalign.cli.main import main
+
 from harness.samples import BG_SOURCE, EN_SOURCE, MODEL, doc, populate
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -1,20 +1,18 @@
 """A changed file becomes a new version without orphaning the old one; the researchers' read-only role."""
 from __future__ import annotations
 
-from argparse import Namespace
-
 import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 
+from xlalign.cli.main import main
 from xlalign.db import queries, store
-from xlalign.cli.db import grant_readonly_command
 from xlalign.db.engine import get_engine
 from xlalign.db.roles import grant_readonly, readonly_role_sql
 from xlalign.db.views import create_views
-from xlalign.cli.main import main
-from harness.samples import STORY_BG as BG
+
 from harness.samples import BG_SOURCE, doc, populate
+from harness.samples import STORY_BG as BG
 
 BG_V2 = BG.replace("48 милиона", "52 милиона")
 
@@ -41,10 +39,7 @@ def test_a_changed_file_is_a_new_version_and_the_old_alignments_stay(db_url):
 def test_readonly_role_reads_the_views_and_nothing_else(pg_db_url, capsys):
     engine = get_engine(pg_db_url)
     populate(engine)
-    if _cli_has_grant():  # flows/cli.py wires `xlalign db grant-readonly` (see xlalign.cli.db)
-        assert main(["db", "grant-readonly", "researcher_t", "--db", pg_db_url]) == 0
-    else:
-        assert grant_readonly_command(Namespace(db=pg_db_url, role="researcher_t", password=None)) == 0
+    assert main(["db", "grant-readonly", "researcher_t", "--db", pg_db_url]) == 0
     assert "can now read the views" in capsys.readouterr().out
     grant_readonly(engine, "researcher_t")  # again: idempotent
     with engine.begin() as conn:
@@ -74,15 +69,6 @@ def test_readonly_role_reads_the_views_and_nothing_else(pg_db_url, capsys):
             conn.exec_driver_sql("DROP OWNED BY researcher_t")
             conn.exec_driver_sql("DROP ROLE researcher_t")
 
-
-def _cli_has_grant() -> bool:
-    from xlalign.cli.main import build_parser
-
-    try:
-        build_parser().parse_args(["db", "grant-readonly", "r"])
-    except SystemExit:
-        return False
-    return True
 
 
 def test_readonly_role_is_refused_on_sqlite_with_advice(tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from harness.pg_cluster import start_cluster, throwaway_cluster

@@ -1,16 +1,17 @@
 """The store on SQLite and on a real PostgreSQL server: idempotent writes and the researchers' view."""
 from __future__ import annotations
 
-
 from sqlalchemy import func, select, text
 
 from xlalign.align import Group as G
 from xlalign.db import queries, store
 from xlalign.db.engine import get_engine
 from xlalign.db.schema import alignment_sentences, alignments, documents, paragraphs, sentences, translations
+
 from harness.samples import STORY_BG as BG
 from harness.samples import STORY_EN as EN
 from harness.samples import doc
+
 
 def _counts(engine) -> dict[str, int]:
     with engine.connect() as conn:

@@ -12,10 +12,18 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from xlalign.db.schema import (
-    alignment_sentences, alignments, document_pairs, documents, input_files, paragraphs, runs, sentences,
+    alignment_sentences,
+    alignments,
+    document_pairs,
+    documents,
+    input_files,
+    paragraphs,
+    runs,
+    sentences,
     translations,
 )
 from xlalign.stages.inbox import split_batches
+
 from harness.prefect_server import PrefectServer
 from harness.samples import BRIEF_BG, BRIEF_EN
 

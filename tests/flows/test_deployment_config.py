@@ -9,10 +9,11 @@ import pytest
 import yaml
 from sqlalchemy.exc import OperationalError
 
-from xlalign.flows.cpu_limit import cpu_slot
-from xlalign.flows.deploy import PROJECT_ROOT, deploy_commands, deploy_environment, require_rendered
 from xlalign.db.transient import is_transient
 from xlalign.flows.artifacts import failures_markdown, summary_table
+from xlalign.flows.cpu_limit import cpu_slot
+from xlalign.flows.deploy import PROJECT_ROOT, deploy_commands, deploy_environment, require_rendered
+
 from harness.prefect_server import prefect_env
 
 

@@ -3,8 +3,8 @@ concurrency limit, and a PostgreSQL outage mid-run that retries lose nothing and
 from __future__ import annotations
 
 import threading
-from collections import Counter
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest

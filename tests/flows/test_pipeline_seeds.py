@@ -12,12 +12,20 @@ import re
 import pytest
 from sqlalchemy import func, select, text
 
-from harness.broken_inputs import write_broken_inputs
 from xlalign.db.engine import get_engine
 from xlalign.db.schema import (
-    alignment_sentences, alignments, document_pairs, documents, input_files, paragraphs, runs, sentences,
+    alignment_sentences,
+    alignments,
+    document_pairs,
+    documents,
+    input_files,
+    paragraphs,
+    runs,
+    sentences,
     translations,
 )
+
+from harness.broken_inputs import write_broken_inputs
 from harness.shared_data import SEEDS, require_shared
 
 BOILERPLATE = ["Subscribe", "loader", "Newsfeed", "log in or register", "Original url", "Related article",

@@ -26,7 +26,7 @@ def test_terminal_gets_one_redrawn_bar_with_rate_and_eta():
 def test_non_terminal_logs_only_at_each_tenth(caplog):
     report = progress_reporter("translate", logging.getLogger("xlalign.test"), stream=io.StringIO())
     with caplog.at_level(logging.INFO, logger="xlalign.test"):
-        for done in range(0, 1001):
+        for done in range(1001):
             report(done, 1000)
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 11 and lines[-1].startswith("translate 1000/1000")

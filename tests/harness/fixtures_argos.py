@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.argos_package_builder import BASE, TINY, ModelShape, build_argos_package, write_zip  # noqa: F401
+from harness.argos_package_builder import BASE, TINY, ModelShape, build_argos_package, write_zip
 
 __all__ = [
     "ARGOS_HOME",

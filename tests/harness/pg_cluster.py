@@ -35,9 +35,9 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 DEFAULT_DB = "xlalign_test"
 SUPERUSER = "postgres"

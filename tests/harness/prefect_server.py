@@ -104,7 +104,7 @@ class PrefectServer:
 
     # -- lifecycle
     @classmethod
-    def start(cls, home: Path, timeout_s: float = STARTUP_TIMEOUT_S) -> "PrefectServer":
+    def start(cls, home: Path, timeout_s: float = STARTUP_TIMEOUT_S) -> PrefectServer:
         home.mkdir(parents=True, exist_ok=True)
         last: str = ""
         for _ in range(3):  # another process may grab the port between free_port() and bind
@@ -131,7 +131,7 @@ class PrefectServer:
             stop_process(proc)
         stop_process(self.proc, grace_s=10)
 
-    def __enter__(self) -> "PrefectServer":
+    def __enter__(self) -> PrefectServer:
         return self
 
     def __exit__(self, *exc) -> None:

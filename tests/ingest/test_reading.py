@@ -5,9 +5,10 @@ import hashlib
 
 import pytest
 
-from harness.broken_inputs import write_broken_inputs
 from xlalign.errors import ArticleError
 from xlalign.ingest.reading import article_files, read_article
+
+from harness.broken_inputs import write_broken_inputs
 
 
 def test_identity_is_sha256_of_raw_bytes(tmp_path):

@@ -25,7 +25,6 @@ from xlalign.translate.packages import (
     require_model,
 )
 
-
 # --------------------------------------------------------------------------- isolation
 
 
@@ -129,7 +128,7 @@ def test_broken_file_errors_name_the_file(case, tmp_path, isolated_argos_package
 class _Handler(http.server.SimpleHTTPRequestHandler):
     requests: list[tuple[str, str]]
 
-    def do_GET(self):  # noqa: N802 (http.server's naming)
+    def do_GET(self):
         self.requests.append((self.path, self.headers.get("User-Agent", "")))
         super().do_GET()
 

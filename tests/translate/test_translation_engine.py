@@ -159,7 +159,10 @@ def test_model_signature(argos_bg_en_model):
     import ctranslate2
 
     text, params = model_signature(argos_bg_en_model, EngineSettings())
-    assert text.startswith(f"argos:translate-bg_en@1.9|ct2:{ctranslate2.__version__}|beam:4|lp:0.2|compute:int8")
+    assert text.startswith(f"argos:translate-bg_en@1.9|ct2:{ctranslate2.__version__}|sha:")
+    assert "|compute:int8" in text and "|beam:4|lp:0.2|unk:yes|" in text and text.endswith("|v:1")
+    for name, short, _ in EngineSettings().leaves():  # every decoding field is named in the signature
+        assert f"|{short}:" in text, name
     assert json.loads(json.dumps(params)) == params
     assert params["compute_type"].startswith("int8")
     assert params["beam_size"] == 4 and params["length_penalty"] == 0.2 and params["replace_unknowns"] is True
@@ -188,8 +191,9 @@ def test_target_prefix_package_equals_argos(tmp_path_factory, isolated_argos_pac
     """A multilingual-style package whose decoder is primed with `__en__`."""
     import argostranslate.translate
 
-    from harness.fixtures_argos import build_argos_package
     from xlalign.translate.packages import install_from_file
+
+    from harness.fixtures_argos import build_argos_package
 
     package = build_argos_package(
         tmp_path_factory.mktemp("prefix-pkg"), from_code="ru", from_name="Russian", target_prefix="__en__", seed=3
