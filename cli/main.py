@@ -81,6 +81,19 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--file", help="a local .argosmodel package (works offline)")
     m.set_defaults(func=_handler("xlalign.cli.models:models_install_command"))
 
+    p = sub.add_parser("translations", help="bring your own MT: import translations made elsewhere")
+    tsub = p.add_subparsers(dest="translations_command", required=True, metavar="ACTION")
+    t = tsub.add_parser("import", help="store a TMX or two-column TSV (source<TAB>translation) as MT of model NAME",
+                        description="Translations are matched to stored sentences by their source text, stored "
+                                    "with NAME as their model, and used by pairing and alignment like Argos output.")
+    t.add_argument("file", metavar="FILE", help=".tmx, or .tsv with one source<TAB>translation per line")
+    t.add_argument("--model", required=True, metavar="NAME", help="what made them, e.g. deepl-2026-11 or human")
+    t.add_argument("--format", choices=["tmx", "tsv"], default=None, help="default: from the file name")
+    t.add_argument("--lang", default=None, help="language of the source sentences (default: the TMX header, or any)")
+    t.add_argument("--target-lang", default="en", help="language of the translations (default en)")
+    _add_db_option(t)
+    t.set_defaults(func=_handler("xlalign.cli.translations:import_command"))
+
     p = sub.add_parser("align", help="align two sentence-per-line files, print Vecalign-format groups")
     p.add_argument("src", metavar="SRC")
     p.add_argument("tgt", metavar="TGT")

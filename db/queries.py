@@ -97,3 +97,29 @@ def has_alignment(engine: Engine, pair_id: int, signature: str) -> bool:
     with engine.connect() as conn:
         return conn.execute(select(pair_alignments.c.id).where(
             pair_alignments.c.pair_id == pair_id, pair_alignments.c.signature == signature)).first() is not None
+
+
+def sentences_by_text_sha(engine: Engine, hashes: Iterable[str], lang: str | None = None) -> dict[str, list[int]]:
+    """sha256 of a sentence's text -> ids of the stored sentences with that text (in `lang`, if given)."""
+    wanted = sorted(set(hashes))
+    found: dict[str, list[int]] = {}
+    with engine.connect() as conn:
+        for i in range(0, len(wanted), 500):
+            query = (select(sentences.c.text_sha256, sentences.c.id)
+                     .where(sentences.c.text_sha256.in_(wanted[i:i + 500])).order_by(sentences.c.id))
+            if lang:
+                query = query.where(sentences.c.lang == lang)
+            for sha, sid in conn.execute(query):
+                found.setdefault(sha, []).append(sid)
+    return found
+
+
+def translated_by(engine: Engine, model: str, sentence_ids: Iterable[int]) -> set[int]:
+    """Which of these sentences `model` has already translated."""
+    ids = sorted(set(sentence_ids))
+    done: set[int] = set()
+    with engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            done.update(conn.scalars(select(translations.c.sentence_id).where(
+                translations.c.model == model, translations.c.sentence_id.in_(ids[i:i + 500]))))
+    return done
