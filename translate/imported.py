@@ -94,7 +94,10 @@ def _read_tsv(path: str, raw: bytes) -> list[ImportedTranslation]:
 
 
 def _lang_matches(code: str | None, wanted: str) -> bool:
-    return bool(code) and code.lower().replace("_", "-").split("-")[0] == wanted.lower().split("-")[0]
+    """Same language, whatever the region: "bg-BG" is "bg"."""
+    if not code:
+        return False
+    return code.lower().replace("_", "-").split("-")[0] == wanted.lower().split("-")[0]
 
 
 def _read_tmx(path: str, raw: bytes, src_lang: str | None,
