@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--file", help="a local .argosmodel package (works offline)")
     m.set_defaults(func=_handler("xlalign.cli.models:models_install_command"))
 
-    p = sub.add_parser("align", help="align two sentence-per-line files, print Vecalign-format groups")
+    p = sub.add_parser("align", help="align two sentence-per-line files; print the groups (Vecalign format, text or TSV)")
     p.add_argument("src", metavar="SRC")
     p.add_argument("tgt", metavar="TGT")
     p.add_argument("--src-mt", metavar="FILE", help="machine translation of SRC into TGT's language, line by line")
@@ -94,7 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "confident, possibly crossing pairs (rewrites, related coverage)")
     p.add_argument("--src-lang", default=None, help="language of SRC, for translating it (default: detected)")
     p.add_argument("--tgt-lang", default=None, help="language of TGT (default: detected)")
-    p.add_argument("--no-scores", action="store_true", help="omit the tab-separated score column")
+    p.add_argument("--format", choices=["vecalign", "text", "tsv"], default="vecalign",
+                   help="vecalign: [0]:[0]:0.7900 lines, as Vecalign writes and reads them (default); text: each "
+                        "group's sentences to read; tsv: one row per group with positions, score and texts")
+    p.add_argument("--no-scores", action="store_true", help="omit the scores (plain [0]:[0] lines in vecalign format)")
     p.set_defaults(func=_handler("xlalign.cli.align:align_command"))
 
     p = sub.add_parser("score", help="strict/lax precision, recall, F1 of alignments against gold")
