@@ -28,12 +28,21 @@ def grant_readonly_command(args: argparse.Namespace) -> int:
 
 
 def search_command(args: argparse.Namespace) -> int:
-    from xlalign.db.engine import get_engine
-    from xlalign.db.search import format_hit, search_pairs
+    """Pairs mentioning a term, as text to read or (--json) a JSON array of parallel_sentences rows."""
+    import json
 
-    hits = search_pairs(get_engine(args.db), args.term, limit=getattr(args, "limit", 20))
+    from xlalign.db.engine import get_engine
+    from xlalign.db.search import SearchFilter, format_hit, search_pairs
+
+    hits = search_pairs(get_engine(args.db), args.term, limit=getattr(args, "limit", 20),
+                        mode="substring" if getattr(args, "substring", False) else "words",
+                        where=SearchFilter(lang=getattr(args, "lang", None), source=getattr(args, "source", None)))
+    if getattr(args, "json", False):
+        print(json.dumps(hits, ensure_ascii=False, default=str, indent=1))
+        return 0 if hits else 1
     if not hits:
-        print(f"no aligned pair mentions {args.term!r}")
+        print(f"no aligned pair mentions {args.term!r}" + ("" if getattr(args, "substring", False) or "*" in args.term
+              else "; try the start of the word with * (e.g. трамва*) or --substring"))
         return 1
     print("\n\n".join(format_hit(h) for h in hits))
     return 0

@@ -116,8 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_option(d)
     d.set_defaults(func=_handler("xlalign.cli.db:grant_readonly_command"))
 
-    p = sub.add_parser("search", help="full-text search over the parallel text")
-    p.add_argument("term")
+    p = sub.add_parser("search", help="full-text search over the parallel text (both sides and the MT)")
+    p.add_argument("term", help="a word or phrase; a word ending in * is a prefix (трамва*)")
+    p.add_argument("--substring", action="store_true",
+                   help="match inside words (трамва finds трамвайна, трамваи): trigram search, 3+ characters")
+    p.add_argument("--lang", default=None, help="only pairs whose source language is this")
+    p.add_argument("--source", default=None, metavar="TEXT", help="only pairs where either file's name contains TEXT")
+    p.add_argument("--json", action="store_true", help="print the hits as a JSON array of parallel_sentences rows")
     p.add_argument("--limit", type=int, default=20)
     _add_db_option(p)
     p.set_defaults(func=_handler("xlalign.cli.db:search_command"))
