@@ -49,10 +49,21 @@ def search_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
-    from xlalign.db.engine import get_engine
-    from xlalign.db.export import export_pairs
+    """Write the filtered pairs; with OUT `-` the data goes to stdout and the report to stderr."""
+    import sys
 
-    n, files = export_pairs(get_engine(args.db), args.format, args.out, min_score=args.min_score, lang=args.lang)
-    where = ", ".join(str(f) for f in files) or "no file (nothing matched)"
-    print(f"wrote {n} pairs to {where}")
+    from xlalign.db.engine import get_engine
+    from xlalign.db.export import STDOUT, ExportFilter, export_pairs
+
+    where = ExportFilter(min_score=args.min_score, lang=args.lang, tgt_lang=getattr(args, "tgt_lang", None),
+                         kinds=tuple(getattr(args, "kind", None) or ()), max_group=getattr(args, "max_group", None),
+                         mode=getattr(args, "mode", None), method=getattr(args, "method", None),
+                         run_id=getattr(args, "run", None), since=getattr(args, "since", None),
+                         until=getattr(args, "until", None))
+    n, files = export_pairs(get_engine(args.db), args.format, args.out, where=where, stdout=sys.stdout)
+    if args.out == STDOUT:
+        print(f"wrote {n} pairs to standard output", file=sys.stderr)
+        return 0
+    written = ", ".join(str(f) for f in files[:4]) + (f" and {len(files) - 4} more files" if len(files) > 4 else "")
+    print(f"wrote {n} pairs to {written or 'no file (nothing matched)'}")
     return 0

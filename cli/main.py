@@ -19,6 +19,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from datetime import date
 
 from xlalign.errors import UserError
 
@@ -47,6 +48,13 @@ def _add_db_option(p: argparse.ArgumentParser) -> None:
         help=f"SQLAlchemy URL (default: ${DEFAULT_DB_ENV} or sqlite:///xlalign.sqlite), "
         "e.g. postgresql+psycopg://user@host/dbname",
     )
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,11 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_option(p)
     p.set_defaults(func=_handler("xlalign.cli.db:search_command"))
 
-    p = sub.add_parser("export", help="export aligned pairs as TMX, Moses, JSONL or TSV")
-    p.add_argument("out", metavar="OUT", help="output file (Moses: a prefix; writes OUT.SRC and OUT.TGT)")
-    p.add_argument("--format", choices=["tmx", "moses", "jsonl", "tsv"], required=True)
-    p.add_argument("--min-score", type=float, default=None)
+    p = sub.add_parser("export", help="export aligned pairs as TMX, XCES (OPUS), Moses, JSONL or TSV")
+    p.add_argument("out", metavar="OUT", help="output file, - for standard output (Moses: a prefix, writes OUT.SRC "
+                                              "and OUT.TGT; XCES: the alignment file, sentence files beside it)")
+    p.add_argument("--format", choices=["tmx", "xces", "moses", "jsonl", "tsv"], required=True)
+    p.add_argument("--min-score", type=float, default=None, help="only groups scoring at least this (see README: Scores)")
     p.add_argument("--lang", default=None, help="only pairs whose source language is this")
+    p.add_argument("--tgt-lang", default=None, help="only pairs whose target language is this")
+    p.add_argument("--kind", action="append", metavar="A-B", help="only groups of this shape, e.g. 1-1 (repeatable)")
+    p.add_argument("--max-group", type=int, default=None, metavar="N", help="only groups of at most N sentences a side")
+    p.add_argument("--mode", choices=["parallel", "comparable"], default=None)
+    p.add_argument("--method", choices=["hybrid", "mt", "embed"], default=None)
+    p.add_argument("--run", type=int, default=None, metavar="ID", help="only alignments made by this run (runs.id)")
+    p.add_argument("--since", type=_date, default=None, metavar="YYYY-MM-DD", help="only alignments made on or after")
+    p.add_argument("--until", type=_date, default=None, metavar="YYYY-MM-DD", help="only alignments made before")
     _add_db_option(p)
     p.set_defaults(func=_handler("xlalign.cli.db:export_command"))
 
