@@ -152,6 +152,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_option(p)
     p.set_defaults(func=_handler("xlalign.cli.db:export_command"))
 
+    p = sub.add_parser("browse", help="open the database in Datasette (read-only, 127.0.0.1): pairs side by side, "
+                                      "facets, search, the cookbook, plots")
+    _add_db_option(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--snapshot", default=None, metavar="FILE",
+                   help="PostgreSQL: where to keep the SQLite snapshot Datasette reads (default: a temporary file)")
+    p.set_defaults(func=_handler("xlalign.cli.look:browse_command"))
+
+    p = sub.add_parser("plot", help="PNGs: a document pair's similarity matrix with its alignment, a run's scores")
+    p.add_argument("--pair", type=int, default=None, metavar="ID", help="document pair id (pair_summaries.pair_id)")
+    p.add_argument("--run-scores", nargs="?", const="latest", default=None, metavar="RUN",
+                   help="score distribution per method and mode of run RUN (default: the newest that aligned)")
+    p.add_argument("--out", default=".", metavar="DIR", help="folder for the PNG files (default: here)")
+    _add_db_option(p)
+    p.set_defaults(func=_handler("xlalign.cli.look:plot_command"))
+
+    p = sub.add_parser("show", help="print a document next to its original or translation, group by group")
+    p.add_argument("doc", metavar="DOC", help="document id, or its file (the newest version)")
+    p.add_argument("--pair", type=int, default=None, metavar="ID", help="which of its pairs (default: the best)")
+    p.add_argument("--width", type=int, default=None, help="columns (default: the terminal's, 160 when piped)")
+    _add_db_option(p)
+    p.set_defaults(func=_handler("xlalign.cli.look:show_command"))
+
     p = sub.add_parser("deploy", help="create the Prefect work pool if missing and deploy prefect.yaml")
     p.add_argument("--pool", default="xlalign")
     p.set_defaults(func=_handler("xlalign.cli.run:deploy_command"))

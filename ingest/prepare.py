@@ -9,8 +9,8 @@ from pathlib import Path
 
 from xlalign.errors import ArticleError
 from xlalign.ingest.cleaning import clean_article
-from xlalign.ingest.metadata import extract_metadata
 from xlalign.ingest.langid import detect_language, dominant_script, is_foreign_paragraph
+from xlalign.ingest.metadata import extract_metadata
 from xlalign.ingest.reading import read_article
 from xlalign.ingest.segment import split_sentences
 from xlalign.records import Paragraph, RawArticle, SegmentedDocument, Sentence

@@ -41,7 +41,7 @@ def test_filters_by_language_and_source(db_url):
     populate(engine)
     assert scores(search_pairs(engine, "Plovdiv", where=SearchFilter(lang="bg"))) == [0.8]
     assert search_pairs(engine, "Plovdiv", where=SearchFilter(lang="ru")) == []
-    assert scores(search_pairs(engine, "Plovdiv", where=SearchFilter(source="tram.bg"))) == [0.8]
+    assert scores(search_pairs(engine, "Plovdiv", where=SearchFilter(source="report.bg"))) == [0.8]
     assert search_pairs(engine, "Plovdiv", where=SearchFilter(source="sofia")) == []
 
 
