@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_option(p)
     p.set_defaults(func=_handler("xlalign.cli.run:summary_command"))
 
-    p = sub.add_parser("models", help="list or install Argos Translate packages")
+    p = sub.add_parser("models", help="list, install, remove or update Argos Translate packages")
     msub = p.add_subparsers(dest="models_command", required=True, metavar="ACTION")
     m = msub.add_parser("list", help="installed packages (and, with --available, the index)")
     m.add_argument("--available", action="store_true", help="also list the Argos index (needs internet)")
@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("to_code", nargs="?", metavar="TO")
     m.add_argument("--file", help="a local .argosmodel package (works offline)")
     m.set_defaults(func=_handler("xlalign.cli.models:models_install_command"))
+    m = msub.add_parser("remove", help="delete the installed FROM TO package")
+    m.add_argument("from_code", metavar="FROM")
+    m.add_argument("to_code", metavar="TO")
+    m.set_defaults(func=_handler("xlalign.cli.models:models_remove_command"))
+    m = msub.add_parser("update", help="install the index's newest version of every installed package (needs internet)")
+    m.set_defaults(func=_handler("xlalign.cli.models:models_update_command"))
 
     p = sub.add_parser("align", help="align two sentence-per-line files; print the groups (Vecalign format, text or TSV)")
     p.add_argument("src", metavar="SRC")
