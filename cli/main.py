@@ -45,6 +45,7 @@ def _add_db_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db",
         default=None,
+        metavar="URL",
         help=f"SQLAlchemy URL (default: ${DEFAULT_DB_ENV} or sqlite:///xlalign.sqlite), "
         "e.g. postgresql+psycopg://user@host/dbname",
     )
@@ -68,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="process article files or folders (a local Prefect flow run)")
     p.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md/.html files or folders")
     _add_db_option(p)
-    p.add_argument("--target-lang", default="en", help="language to translate into and align with")
+    p.add_argument("--target-lang", default="en", metavar="LANG", help="language to translate into and align with")
     p.add_argument("--method", choices=["hybrid", "mt", "embed"], default="hybrid",
                    help="alignment signal (hybrid falls back to embed when no MT model is installed)")
     p.add_argument("--summary", action="store_true", help="print the database summary afterwards")
@@ -106,8 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["parallel", "comparable"], default="parallel",
                    help="parallel: monotone groups covering every sentence (translations); comparable: only "
                         "confident, possibly crossing pairs (rewrites, related coverage)")
-    p.add_argument("--src-lang", default=None, help="language of SRC, for translating it (default: detected)")
-    p.add_argument("--tgt-lang", default=None, help="language of TGT (default: detected)")
+    p.add_argument("--src-lang", default=None, metavar="LANG", help="language of SRC, for translating it (default: detected)")
+    p.add_argument("--tgt-lang", default=None, metavar="LANG", help="language of TGT (default: detected)")
     p.add_argument("--format", choices=["vecalign", "text", "tsv"], default="vecalign",
                    help="vecalign: [0]:[0]:0.7900 lines, as Vecalign writes and reads them (default); text: each "
                         "group's sentences to read; tsv: one row per group with positions, score and texts")
@@ -126,18 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=_handler("xlalign.cli.db:upgrade_command"))
     d = dsub.add_parser("grant-readonly", help="PostgreSQL: a login ROLE that can read the views and nothing else")
     d.add_argument("role", metavar="ROLE")
-    d.add_argument("--password", default=None, help="set (or change) the role's login password")
+    d.add_argument("--password", default=None, metavar="PW", help="set (or change) the role's login password")
     _add_db_option(d)
     d.set_defaults(func=_handler("xlalign.cli.db:grant_readonly_command"))
 
     p = sub.add_parser("search", help="full-text search over the parallel text (both sides and the MT)")
-    p.add_argument("term", help="a word or phrase; a word ending in * is a prefix (трамва*)")
+    p.add_argument("term", metavar="TERM", help="a word or phrase; a word ending in * is a prefix (трамва*)")
     p.add_argument("--substring", action="store_true",
                    help="match inside words (трамва finds трамвайна, трамваи): trigram search, 3+ characters")
-    p.add_argument("--lang", default=None, help="only pairs whose source language is this")
+    p.add_argument("--lang", default=None, metavar="LANG", help="only pairs whose source language is this")
     p.add_argument("--source", default=None, metavar="TEXT", help="only pairs where either file's name contains TEXT")
     p.add_argument("--json", action="store_true", help="print the hits as a JSON array of parallel_sentences rows")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=int, default=20, metavar="N")
     _add_db_option(p)
     p.set_defaults(func=_handler("xlalign.cli.db:search_command"))
 
@@ -145,9 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", metavar="OUT", help="output file, - for standard output (Moses: a prefix, writes OUT.SRC "
                                               "and OUT.TGT; XCES: the alignment file, sentence files beside it)")
     p.add_argument("--format", choices=["tmx", "xces", "moses", "jsonl", "tsv"], required=True)
-    p.add_argument("--min-score", type=float, default=None, help="only groups scoring at least this (see README: Scores)")
-    p.add_argument("--lang", default=None, help="only pairs whose source language is this")
-    p.add_argument("--tgt-lang", default=None, help="only pairs whose target language is this")
+    p.add_argument("--min-score", type=float, default=None, metavar="X", help="only groups scoring at least this (see README: Scores)")
+    p.add_argument("--lang", default=None, metavar="LANG", help="only pairs whose source language is this")
+    p.add_argument("--tgt-lang", default=None, metavar="LANG", help="only pairs whose target language is this")
     p.add_argument("--kind", action="append", metavar="A-B", help="only groups of this shape, e.g. 1-1 (repeatable)")
     p.add_argument("--max-group", type=int, default=None, metavar="N", help="only groups of at most N sentences a side")
     p.add_argument("--mode", choices=["parallel", "comparable"], default=None)
@@ -178,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="print a document next to its original or translation, group by group")
     p.add_argument("doc", metavar="DOC", help="document id, or its file (the newest version)")
     p.add_argument("--pair", type=int, default=None, metavar="ID", help="which of its pairs (default: the best)")
-    p.add_argument("--width", type=int, default=None, help="columns (default: the terminal's, 160 when piped)")
+    p.add_argument("--width", type=int, default=None, metavar="N", help="columns (default: the terminal's, 160 when piped)")
     _add_db_option(p)
     p.set_defaults(func=_handler("xlalign.cli.look:show_command"))
 
