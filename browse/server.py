@@ -21,8 +21,11 @@ TEMPLATES = Path(__file__).with_name("templates")
 
 def prepare_database(url: str, snapshot: Path | None, say: Callable[[str], None]) -> tuple[Path, str]:
     """(SQLite file to serve, a sentence saying what it is), migrating or snapshotting as needed."""
-    engine = get_engine(url)  # migrates: an older xlalign database gets the views the pages read
     path = sqlite_file(url)
+    if path is not None and not path.exists():
+        raise UserError(f"there is no database at {path}: run `xlalign run PATH --db {url}` first (the demo: "
+                        "bash scripts/demo.sh), or give --db the URL of an existing one")
+    engine = get_engine(url)  # migrates: an older xlalign database gets the views the pages read
     if path is not None:
         if snapshot is not None:
             raise UserError("--snapshot copies a PostgreSQL database into SQLite; this database is SQLite already")

@@ -143,3 +143,13 @@ def test_browse_on_postgresql_serves_a_snapshot_and_says_so(pg_db_url, tmp_path)
         home = get(base + "/")[2].decode()
         assert "Snapshot of postgresql+psycopg://" in home and str(snap) in home
     assert snap.exists()
+
+
+def test_a_missing_database_file_is_a_sentence_not_an_empty_server(tmp_path, capsys):
+    from xlalign.cli.main import main
+
+    url = f"sqlite:///{tmp_path / 'nothing.sqlite'}"
+    assert main(["browse", "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert "there is no database at" in err and "xlalign run PATH" in err
+    assert not (tmp_path / "nothing.sqlite").exists()

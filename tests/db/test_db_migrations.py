@@ -178,3 +178,20 @@ def test_revision_0005_downgrades_and_upgrades_again(db_url):
     with engine.connect() as conn:
         groups = conn.execute(text("SELECT pair_id, kind, src_text, mt_text, tgt_text FROM alignment_groups")).all()
     assert [tuple(g) for g in groups] == [(5, "1-1", "Старият Пловдив.", "The old Plovdiv.", "Old Plovdiv.")]
+
+
+def test_revision_0005_keeps_researchers_reading_and_lets_them_read_the_new_views(pg_db_url):
+    engine = make_engine(pg_db_url)
+    upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.execute(text("DROP ROLE IF EXISTS reader_0005"))
+        conn.execute(text("CREATE ROLE reader_0005"))
+        conn.execute(text("GRANT SELECT ON parallel_sentences, unaligned_sentences, document_versions TO reader_0005"))
+    upgrade(engine)
+    with engine.connect() as conn:
+        for view in ("parallel_sentences", "document_versions", "alignment_groups", "pair_summaries"):
+            assert conn.execute(text(f"SELECT has_table_privilege('reader_0005', '{view}', 'SELECT')")).scalar(), view
+        assert not conn.execute(text("SELECT has_table_privilege('reader_0005', 'documents', 'SELECT')")).scalar()
+    with engine.begin() as conn:
+        conn.execute(text("DROP OWNED BY reader_0005"))
+        conn.execute(text("DROP ROLE reader_0005"))

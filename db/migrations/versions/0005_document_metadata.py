@@ -51,8 +51,18 @@ def _drop_fts5(fts: str) -> None:
     op.execute(f"DROP TABLE IF EXISTS {fts}")
 
 
+def _readers(conn) -> list[str]:
+    """PostgreSQL roles that may read parallel_sentences: the researchers the new views are for too."""
+    if conn.dialect.name != "postgresql":
+        return []
+    return list(conn.exec_driver_sql(
+        "SELECT DISTINCT grantee FROM information_schema.role_table_grants WHERE table_schema = current_schema() "
+        "AND table_name = 'parallel_sentences' AND privilege_type = 'SELECT' AND grantee <> current_user").scalars())
+
+
 def upgrade() -> None:
     conn = op.get_bind()
+    readers = _readers(conn)
     for name in view_definitions(conn.dialect.name):  # views name documents' columns: out of the way first
         op.execute(f"DROP VIEW IF EXISTS {name}")
     for column in COLUMNS:
@@ -74,6 +84,10 @@ def upgrade() -> None:
             for table, index in TRIGRAM_TABLES.items():
                 op.execute(f"CREATE INDEX ix_{index} ON {table} USING gin (text gin_trgm_ops)")
     create_views(conn)
+    for role in readers:  # dropping the views dropped their grants; a researcher keeps reading, the new views too
+        target = "PUBLIC" if role == "PUBLIC" else f'"{role}"'
+        for name in view_definitions(conn.dialect.name):
+            op.execute(f"GRANT SELECT ON {name} TO {target}")
 
 
 def downgrade() -> None:
