@@ -56,3 +56,24 @@ def render_markdown() -> str:
 
     body = "\n".join(f"{usage}\n    # {help_}" for usage, help_ in usage_lines(build_parser()))
     return f"```bash\n{body}\n```"
+
+
+DATASETS = {"textberg-dev": "Text+Berg dev (de→fr)", "flores-google": "FLORES bg→en documents",
+            "comparable-google": "FLORES comparable (miner)"}
+
+
+def render_scores_markdown() -> str:
+    """The README's table of recommended --min-score values and what they were measured to give."""
+    from xlalign.align.confidence import CALIBRATION, RECOMMENDED_MIN_SCORE
+
+    names = list(DATASETS)
+    head = ("| method | recommended `--min-score` | " + " | ".join(DATASETS[n] for n in names) + " |\n"
+            "|---|---|" + "---|" * len(names))
+    rows = []
+    for method, threshold in RECOMMENDED_MIN_SCORE.items():
+        cells = []
+        for name in names:
+            mixed, strict, recall = CALIBRATION[method][name]
+            cells.append(f"{mixed:.3f} / {strict:.3f} / {recall:.3f}")
+        rows.append(f"| {method} | **{threshold:g}** | " + " | ".join(cells) + " |")
+    return head + "\n" + "\n".join(rows)

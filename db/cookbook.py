@@ -19,10 +19,11 @@ class Recipe:
 
 
 RECIPES: tuple[Recipe, ...] = (
-    Recipe("All Bulgarian–English pairs above a score, from one source file",
-           """SELECT src_text, mt_text, tgt_text, score, tgt_source
+    Recipe("All Bulgarian–English pairs above the recommended score of their method (README: Scores), from one file",
+           """SELECT src_text, mt_text, tgt_text, score, method, tgt_source
 FROM parallel_sentences
-WHERE src_lang = 'bg' AND tgt_lang = 'en' AND score >= 0.5
+WHERE src_lang = 'bg' AND tgt_lang = 'en'
+  AND score >= CASE method WHEN 'embed' THEN 0.65 WHEN 'mt' THEN 0.9 ELSE 0.5 END
   AND src_source = 'examples/tram-report.bg.md'
 ORDER BY score DESC;"""),
     Recipe("Sentences of a document that have no counterpart on the other side",

@@ -38,3 +38,32 @@ def test_readme_says_how_to_get_xlalign_on_path():
     assert body.index("source .venv/bin/activate") > first  # right after the setup commands
     assert body.index("source .venv/bin/activate") < body.index("## How it is built")
     assert "source .venv/bin/activate" in Path(README.parent / "scripts" / "demo.sh").read_text()
+
+
+def test_readme_scores_table_is_the_calibration_the_code_uses():
+    from xlalign.align.confidence import RECOMMENDED_MIN_SCORE
+    from xlalign.cli.reference import render_scores_markdown
+
+    assert readme_section("scores") == render_scores_markdown()
+    for method, threshold in RECOMMENDED_MIN_SCORE.items():
+        assert f"| {method} | **{threshold:g}** |" in readme_section("scores")
+    assert "0.5 means\n3 random-pair spreads above unrelated sentences" in README.read_text(encoding="utf-8")
+
+
+def test_calibration_script_runs_on_a_quick_set(tmp_path):
+    """The lead re-runs it after aligner changes: it must keep working (Text+Berg, the MT method: no embedding)."""
+    import subprocess
+    import sys
+
+    from harness.shared_data import DATA, REPO, require_shared
+
+    require_shared(DATA / "textberg-dev")
+    done = subprocess.run([sys.executable, "benchmarks/score_calibration.py", "--quick"], cwd=REPO,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    last = done.stdout.strip().splitlines()[-1]
+    import json
+
+    result = json.loads(last)
+    assert set(result["RECOMMENDED_MIN_SCORE"]) == {"mt"} and "textberg-dev" in result["CALIBRATION"]["mt"]
+    assert all(0 <= v < 1 for v in result["RECOMMENDED_MIN_SCORE"].values())
