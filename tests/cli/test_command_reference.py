@@ -58,7 +58,7 @@ def test_calibration_script_runs_on_a_quick_set(tmp_path):
     from harness.shared_data import DATA, REPO, require_shared
 
     require_shared(DATA / "textberg-dev")
-    done = subprocess.run([sys.executable, "benchmarks/score_calibration.py", "--quick"], cwd=REPO,
+    done = subprocess.run([sys.executable, "benchmarks/score_calibration.py", "--quick", "--methods", "mt"], cwd=REPO,
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
     last = done.stdout.strip().splitlines()[-1]
