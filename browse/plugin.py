@@ -50,10 +50,14 @@ async def pair_page(datasette, request):
         g["tgt_ids"] = [p + 1 for p in json.loads(g["tgt_positions"])]
         g["unmatched"] = not (g["src_ids"] and g["tgt_ids"])
         groups.append(g)
+    from xlalign.align.confidence import RECOMMENDED_MIN_SCORE
+
+    method = groups[0]["method"] if groups else summary["method"]
     context = {
+        "threshold": RECOMMENDED_MIN_SCORE.get(method, 0.5),
         "pair": summary, "src": docs.get(summary["src_document_id"], {}), "tgt": docs.get(summary["tgt_document_id"], {}),
         "groups": groups, "database": _state.get("database"), "signature": groups[0]["signature"] if groups else None,
-        "method": groups[0]["method"] if groups else summary["method"], "run_id": groups[0]["run_id"] if groups else None,
+        "method": method, "run_id": groups[0]["run_id"] if groups else None,
     }
     return Response.html(await datasette.render_template("xlalign_pair.html", context, request=request))
 

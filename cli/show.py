@@ -16,6 +16,7 @@ def render_document(engine: Any, doc: str, *, pair_id: int | None, out: IO[str],
     from rich.table import Table
     from rich.text import Text
 
+    from xlalign.align.confidence import RECOMMENDED_MIN_SCORE
     from xlalign.db.inspect import document_pairs_of, find_document, pair_alignment
 
     document = find_document(engine, doc)
@@ -46,7 +47,9 @@ def render_document(engine: Any, doc: str, *, pair_id: int | None, out: IO[str],
     console.print(Text(f"next to: {other[0]} ({other[1]}), pair {pair.pair_id}, {pair.mode}, method {pair.method}"
                        + (f"; other pairs: {', '.join(str(p['pair_id']) for p in pairs if p is not chosen)}"
                           if len(pairs) > 1 else ""), style="dim"))
-    table = Table(show_lines=True, expand=True)
+    threshold = RECOMMENDED_MIN_SCORE.get(pair.method, 0.5)
+    table = Table(show_lines=True, expand=True, caption=f"score in green at or above {threshold:g}, the recommended "
+                  f"--min-score of method {pair.method} (README: Scores)", caption_style="dim")
     table.add_column("#", style="dim", no_wrap=True)
     table.add_column(f"{pair.src_lang} (source)", ratio=1)
     table.add_column(f"{pair.tgt_lang} (target)", ratio=1)
@@ -58,6 +61,6 @@ def render_document(engine: Any, doc: str, *, pair_id: int | None, out: IO[str],
         right = Text(" ".join(pair.tgt[i] for i in tgt_idx)) if tgt_idx else Text("— no counterpart —", style="yellow")
         numbers = f"{','.join(str(i + 1) for i in src_idx) or '–'}:{','.join(str(i + 1) for i in tgt_idx) or '–'}"
         shown = "–" if not (src_idx and tgt_idx) or score is None else f"{score:.2f}"
-        style = "" if shown == "–" else ("green" if score is not None and score >= 0.5 else "red")
+        style = "" if shown == "–" else ("green" if score is not None and score >= threshold else "red")
         table.add_row(numbers, left, right, Text(shown, style=style))
     console.print(table)
