@@ -45,6 +45,16 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class DocumentMeta:
+    """What a page states about itself; `evidence` names where each value was read (provenance)."""
+
+    url: str | None = None
+    published: str | None = None  # ISO 8601, as precise as the page: "2023-09-15" or "2023-09-15T08:30:00+03:00"
+    outlet: str | None = None
+    evidence: dict[str, str] = field(default_factory=dict)  # e.g. {"url": "original-url-line"}
+
+
+@dataclass(frozen=True)
 class SegmentedDocument:
     """A cleaned article, split into paragraphs and sentences, language known."""
 
@@ -56,6 +66,7 @@ class SegmentedDocument:
     paragraphs: tuple[Paragraph, ...]
     sentences: tuple[Sentence, ...]
     warnings: tuple[str, ...] = field(default=())
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 The field's common currency (Vecalign, Bertalign and the Text+Berg gold
 files use it), so our output can be scored by their tools and theirs by ours.
-An optional score follows after a tab (ours) or a colon (Vecalign's).
+A score is written as Vecalign writes it, a third `:` field (`[0]:[0]:0.7900`),
+which Vecalign's own reader (`fields = line.split(':')`, then `literal_eval` of
+the first two) accepts; reading also takes the tab-separated score that
+xlalign wrote before 0.2.
 """
 from __future__ import annotations
 
@@ -54,7 +57,8 @@ def read(path: str) -> list[Alignment]:
 
 
 def format_group(src: Sequence[int], tgt: Sequence[int], score: float | None = None) -> str:
+    """One line, `[0, 1]:[0]` or, with a score, `[0, 1]:[0]:0.7900` (Vecalign's own layout)."""
     line = f"[{', '.join(map(str, src))}]:[{', '.join(map(str, tgt))}]"
     if score is not None:
-        line += f"\t{score:.4f}"
+        line += f":{score:.4f}"
     return line

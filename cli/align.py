@@ -6,8 +6,10 @@ cannot run) raise `UserError`: one sentence on stderr and exit status 1.
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from collections.abc import Sequence
+from typing import IO
 
 from xlalign.errors import UserError
 
@@ -60,7 +62,6 @@ def translate_with_argos(src: list[str], src_lang: str, tgt_lang: str) -> tuple[
 
 def align_command(args: argparse.Namespace) -> int:
     from xlalign.align import align_sentences, embeddings
-    from xlalign.align.vecalign_format import format_group
 
     src = _read_lines(args.src, "source")
     tgt = _read_lines(args.tgt, "target")
@@ -92,11 +93,53 @@ def align_command(args: argparse.Namespace) -> int:
                              mode=getattr(args, "mode", None) or "parallel")
     for note in result.notes:
         print(f"xlalign: {note}", file=sys.stderr)
-    out = sys.stdout
-    for g in result.groups:
-        out.write(format_group(g.src, g.tgt, None if args.no_scores else g.score) + "\n")
+    write_groups(sys.stdout, getattr(args, "format", None) or "vecalign", result.groups, src, tgt, src_mt,
+                 scores=not args.no_scores)
     print(f"xlalign: {len(result.groups)} groups, {result.signature}", file=sys.stderr)
     return 0
+
+
+OUTPUT_FORMATS = ("vecalign", "text", "tsv")
+TSV_COLUMNS = ("src_positions", "tgt_positions", "kind", "score", "src_text", "mt_text", "tgt_text")
+
+
+def write_groups(out: IO[str], fmt: str, groups: Sequence, src: Sequence[str], tgt: Sequence[str],
+                 mt: Sequence[str] | None, *, scores: bool = True) -> None:
+    """The groups as Vecalign lines, as sentences to read, or as a TSV a spreadsheet opens.
+
+    vecalign: `[0]:[0]:0.7900`, what Vecalign's reader and `xlalign score` take;
+    text: each group's position line, then its sentences on both sides (and the MT);
+    tsv: one row per group through the csv module (quoted where a field needs it).
+    """
+    from xlalign.align.vecalign_format import format_group
+
+    def texts(lines: Sequence[str] | None, idx: Sequence[int]) -> str:
+        return " ".join(lines[i] for i in idx) if lines is not None else ""
+
+    if fmt == "vecalign":
+        for g in groups:
+            out.write(format_group(g.src, g.tgt, g.score if scores else None) + "\n")
+    elif fmt == "text":
+        for g in groups:
+            head = format_group(g.src, g.tgt)
+            if scores:
+                head += f"  {g.kind}  score {'n/a' if g.score is None else f'{g.score:.2f}'}"
+            out.write(head + "\n")
+            out.write(f"  src: {texts(src, g.src) or '(nothing)'}\n")
+            if mt is not None and g.src:
+                out.write(f"  mt:  {texts(mt, g.src)}\n")
+            out.write(f"  tgt: {texts(tgt, g.tgt) or '(nothing)'}\n\n")
+    elif fmt == "tsv":
+        writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+        columns = [c for c in TSV_COLUMNS if scores or c != "score"]
+        writer.writerow(columns)
+        for g in groups:
+            row = {"src_positions": list(g.src), "tgt_positions": list(g.tgt), "kind": g.kind,
+                   "score": "" if g.score is None else f"{g.score:.4f}", "src_text": texts(src, g.src),
+                   "mt_text": texts(mt, g.src), "tgt_text": texts(tgt, g.tgt)}
+            writer.writerow([row[c] for c in columns])
+    else:
+        raise UserError(f"unknown output format {fmt!r}: choose one of {', '.join(OUTPUT_FORMATS)}")
 
 
 def score_command(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from datetime import date
 
 from xlalign.errors import UserError
 
@@ -44,9 +45,17 @@ def _add_db_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db",
         default=None,
+        metavar="URL",
         help=f"SQLAlchemy URL (default: ${DEFAULT_DB_ENV} or sqlite:///xlalign.sqlite), "
         "e.g. postgresql+psycopg://user@host/dbname",
     )
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="process article files or folders (a local Prefect flow run)")
     p.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md/.html files or folders")
     _add_db_option(p)
-    p.add_argument("--target-lang", default="en", help="language to translate into and align with")
+    p.add_argument("--target-lang", default="en", metavar="LANG", help="language to translate into and align with")
     p.add_argument("--method", choices=["hybrid", "mt", "embed"], default="hybrid",
                    help="alignment signal (hybrid falls back to embed when no MT model is installed)")
     p.add_argument("--summary", action="store_true", help="print the database summary afterwards")
@@ -70,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_option(p)
     p.set_defaults(func=_handler("xlalign.cli.run:summary_command"))
 
-    p = sub.add_parser("models", help="list or install Argos Translate packages")
+    p = sub.add_parser("models", help="list, install, remove or update Argos Translate packages")
     msub = p.add_subparsers(dest="models_command", required=True, metavar="ACTION")
     m = msub.add_parser("list", help="installed packages (and, with --available, the index)")
     m.add_argument("--available", action="store_true", help="also list the Argos index (needs internet)")
@@ -80,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("to_code", nargs="?", metavar="TO")
     m.add_argument("--file", help="a local .argosmodel package (works offline)")
     m.set_defaults(func=_handler("xlalign.cli.models:models_install_command"))
+    m = msub.add_parser("remove", help="delete the installed FROM TO package")
+    m.add_argument("from_code", metavar="FROM")
+    m.add_argument("to_code", metavar="TO")
+    m.set_defaults(func=_handler("xlalign.cli.models:models_remove_command"))
+    m = msub.add_parser("update", help="install the index's newest version of every installed package (needs internet)")
+    m.set_defaults(func=_handler("xlalign.cli.models:models_update_command"))
 
     p = sub.add_parser("translations", help="bring your own MT: import translations made elsewhere")
     tsub = p.add_subparsers(dest="translations_command", required=True, metavar="ACTION")
@@ -94,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_option(t)
     t.set_defaults(func=_handler("xlalign.cli.translations:import_command"))
 
-    p = sub.add_parser("align", help="align two sentence-per-line files, print Vecalign-format groups")
+    p = sub.add_parser("align", help="align two sentence-per-line files; print the groups (Vecalign format, text or TSV)")
     p.add_argument("src", metavar="SRC")
     p.add_argument("tgt", metavar="TGT")
     p.add_argument("--src-mt", metavar="FILE", help="machine translation of SRC into TGT's language, line by line")
@@ -105,9 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["parallel", "comparable"], default="parallel",
                    help="parallel: monotone groups covering every sentence (translations); comparable: only "
                         "confident, possibly crossing pairs (rewrites, related coverage)")
-    p.add_argument("--src-lang", default=None, help="language of SRC, for translating it (default: detected)")
-    p.add_argument("--tgt-lang", default=None, help="language of TGT (default: detected)")
-    p.add_argument("--no-scores", action="store_true", help="omit the tab-separated score column")
+    p.add_argument("--src-lang", default=None, metavar="LANG", help="language of SRC, for translating it (default: detected)")
+    p.add_argument("--tgt-lang", default=None, metavar="LANG", help="language of TGT (default: detected)")
+    p.add_argument("--format", choices=["vecalign", "text", "tsv"], default="vecalign",
+                   help="vecalign: [0]:[0]:0.7900 lines, as Vecalign writes and reads them (default); text: each "
+                        "group's sentences to read; tsv: one row per group with positions, score and texts")
+    p.add_argument("--no-scores", action="store_true", help="omit the scores (plain [0]:[0] lines in vecalign format)")
     p.set_defaults(func=_handler("xlalign.cli.align:align_command"))
 
     p = sub.add_parser("score", help="strict/lax precision, recall, F1 of alignments against gold")
@@ -122,23 +140,61 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=_handler("xlalign.cli.db:upgrade_command"))
     d = dsub.add_parser("grant-readonly", help="PostgreSQL: a login ROLE that can read the views and nothing else")
     d.add_argument("role", metavar="ROLE")
-    d.add_argument("--password", default=None, help="set (or change) the role's login password")
+    d.add_argument("--password", default=None, metavar="PW", help="set (or change) the role's login password")
     _add_db_option(d)
     d.set_defaults(func=_handler("xlalign.cli.db:grant_readonly_command"))
 
-    p = sub.add_parser("search", help="full-text search over the parallel text")
-    p.add_argument("term")
-    p.add_argument("--limit", type=int, default=20)
+    p = sub.add_parser("search", help="full-text search over the parallel text (both sides and the MT)")
+    p.add_argument("term", metavar="TERM", help="a word or phrase; a word ending in * is a prefix (трамва*)")
+    p.add_argument("--substring", action="store_true",
+                   help="match inside words (трамва finds трамвайна, трамваи): trigram search, 3+ characters")
+    p.add_argument("--lang", default=None, metavar="LANG", help="only pairs whose source language is this")
+    p.add_argument("--source", default=None, metavar="TEXT", help="only pairs where either file's name contains TEXT")
+    p.add_argument("--json", action="store_true", help="print the hits as a JSON array of parallel_sentences rows")
+    p.add_argument("--limit", type=int, default=20, metavar="N")
     _add_db_option(p)
     p.set_defaults(func=_handler("xlalign.cli.db:search_command"))
 
-    p = sub.add_parser("export", help="export aligned pairs as TMX, Moses, JSONL or TSV")
-    p.add_argument("out", metavar="OUT", help="output file (Moses: a prefix; writes OUT.SRC and OUT.TGT)")
-    p.add_argument("--format", choices=["tmx", "moses", "jsonl", "tsv"], required=True)
-    p.add_argument("--min-score", type=float, default=None)
-    p.add_argument("--lang", default=None, help="only pairs whose source language is this")
+    p = sub.add_parser("export", help="export aligned pairs as TMX, XCES (OPUS), Moses, JSONL or TSV")
+    p.add_argument("out", metavar="OUT", help="output file, - for standard output (Moses: a prefix, writes OUT.SRC "
+                                              "and OUT.TGT; XCES: the alignment file, sentence files beside it)")
+    p.add_argument("--format", choices=["tmx", "xces", "moses", "jsonl", "tsv"], required=True)
+    p.add_argument("--min-score", type=float, default=None, metavar="X", help="only groups scoring at least this (see README: Scores)")
+    p.add_argument("--lang", default=None, metavar="LANG", help="only pairs whose source language is this")
+    p.add_argument("--tgt-lang", default=None, metavar="LANG", help="only pairs whose target language is this")
+    p.add_argument("--kind", action="append", metavar="A-B", help="only groups of this shape, e.g. 1-1 (repeatable)")
+    p.add_argument("--max-group", type=int, default=None, metavar="N", help="only groups of at most N sentences a side")
+    p.add_argument("--mode", choices=["parallel", "comparable"], default=None)
+    p.add_argument("--method", choices=["hybrid", "mt", "embed"], default=None)
+    p.add_argument("--run", type=int, default=None, metavar="ID", help="only alignments made by this run (runs.id)")
+    p.add_argument("--since", type=_date, default=None, metavar="YYYY-MM-DD", help="only alignments made on or after")
+    p.add_argument("--until", type=_date, default=None, metavar="YYYY-MM-DD", help="only alignments made before")
     _add_db_option(p)
     p.set_defaults(func=_handler("xlalign.cli.db:export_command"))
+
+    p = sub.add_parser("browse", help="open the database in Datasette (read-only, 127.0.0.1): pairs side by side, "
+                                      "facets, search, the cookbook, plots")
+    _add_db_option(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--snapshot", default=None, metavar="FILE",
+                   help="PostgreSQL: where to keep the SQLite snapshot Datasette reads (default: a temporary file)")
+    p.set_defaults(func=_handler("xlalign.cli.look:browse_command"))
+
+    p = sub.add_parser("plot", help="PNGs: a document pair's similarity matrix with its alignment, a run's scores")
+    p.add_argument("--pair", type=int, default=None, metavar="ID", help="document pair id (pair_summaries.pair_id)")
+    p.add_argument("--run-scores", nargs="?", const="latest", default=None, metavar="RUN",
+                   help="score distribution per method and mode of run RUN (default: the newest that aligned)")
+    p.add_argument("--out", default=".", metavar="DIR", help="folder for the PNG files (default: here)")
+    _add_db_option(p)
+    p.set_defaults(func=_handler("xlalign.cli.look:plot_command"))
+
+    p = sub.add_parser("show", help="print a document next to its original or translation, group by group")
+    p.add_argument("doc", metavar="DOC", help="document id, or its file (the newest version)")
+    p.add_argument("--pair", type=int, default=None, metavar="ID", help="which of its pairs (default: the best)")
+    p.add_argument("--width", type=int, default=None, metavar="N", help="columns (default: the terminal's, 160 when piped)")
+    _add_db_option(p)
+    p.set_defaults(func=_handler("xlalign.cli.look:show_command"))
 
     p = sub.add_parser("deploy", help="create the Prefect work pool if missing and deploy prefect.yaml")
     p.add_argument("--pool", default="xlalign")

@@ -71,3 +71,32 @@ def models_install_command(args: argparse.Namespace) -> int:
         raise UserError(f"Could not install the package into {argos_models.packages_dir()}: {err}.") from None
     print(f"Installed {model.name} {model.package_version} ({model.pair}) into {model.path}.")
     return 0
+
+
+def models_remove_command(args: argparse.Namespace) -> int:
+    """Delete the installed package for FROM TO; its documents are then aligned with embeddings only."""
+    try:
+        removed = argos_models.remove_installed(args.from_code, args.to_code)
+    except OSError as err:
+        raise UserError(f"Could not remove the package from {argos_models.packages_dir()}: {err}.") from None
+    for model in removed:
+        print(f"Removed {model.name} {model.package_version} ({model.pair}) from {model.path}.")
+    return 0
+
+
+def models_update_command(args: argparse.Namespace) -> int:
+    """Replace each installed package by the index's newest version (needs internet)."""
+    try:
+        results = argos_models.update_installed()
+    except OSError as err:
+        raise UserError(f"Could not update the packages in {argos_models.packages_dir()}: {err}.") from None
+    if not results:
+        print("No Argos packages are installed, so there is nothing to update; `xlalign models install FROM TO` "
+              "installs one.")
+    for old, new in results:
+        if new is None:
+            print(f"{old.name} {old.package_version} ({old.pair}) is the newest the index offers.")
+        else:
+            print(f"Updated {old.name} {old.package_version} -> {new.package_version} ({old.pair}); alignments "
+                  "made with the old model keep its name in their signature.")
+    return 0

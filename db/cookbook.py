@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xlalign.db.roles import readonly_role_sql
+from xlalign.db.views import VIEW_NAMES
 
 
 @dataclass(frozen=True)
@@ -18,16 +19,17 @@ class Recipe:
 
 
 RECIPES: tuple[Recipe, ...] = (
-    Recipe("All Bulgarian–English pairs above a score, from one source file",
-           """SELECT src_text, mt_text, tgt_text, score, tgt_source
+    Recipe("All Bulgarian–English pairs above the recommended score of their method (README: Scores), from one file",
+           """SELECT src_text, mt_text, tgt_text, score, method, tgt_source
 FROM parallel_sentences
-WHERE src_lang = 'bg' AND tgt_lang = 'en' AND score >= 0.5
-  AND src_source = 'news/plovdiv-tram.bg.txt'
+WHERE src_lang = 'bg' AND tgt_lang = 'en'
+  AND score >= CASE method WHEN 'embed' THEN 0.65 WHEN 'mt' THEN 0.9 ELSE 0.5 END
+  AND src_source = 'examples/tram-report.bg.md'
 ORDER BY score DESC;"""),
     Recipe("Sentences of a document that have no counterpart on the other side",
            """SELECT side, position, text, method
 FROM unaligned_sentences
-WHERE source = 'news/plovdiv-tram.en.txt'
+WHERE source = 'examples/tram-report.en.txt'
 ORDER BY position;"""),
     Recipe("Pairs mentioning a term on either side (or in the machine translation)",
            """SELECT src_text, tgt_text, score, src_source, tgt_source
@@ -39,48 +41,66 @@ ORDER BY score DESC;"""),
 FROM parallel_sentences
 GROUP BY src_lang, tgt_lang, method
 ORDER BY pairs DESC;"""),
-    Recipe("Every alignment made with one translation model version",
-           """SELECT src_text, mt_text, tgt_text, score, signature
+    Recipe("Every alignment made with one model version (the embedding model; mt_model names the MT, if any)",
+           """SELECT src_text, mt_text, tgt_text, score, method, mt_model, signature
 FROM parallel_sentences
-WHERE mt_model = 'argos:translate-bg_en@1.9'
+WHERE embedding_model = 'e5-small-q4'
 ORDER BY src_source, alignment_id;"""),
     Recipe("Every version of a changed file, newest last (older versions keep their alignments)",
            """SELECT version, document_id, supersedes_id, sha256, is_latest, n_sentences, ingested_at
 FROM document_versions
-WHERE source = 'news/plovdiv-tram.bg.txt'
+WHERE source = 'examples/tram-report.bg.md'
 ORDER BY version;"""),
+    Recipe("Where each article comes from: the URL, date and outlet its page states",
+           """SELECT source, title, url, published, outlet
+FROM document_versions
+WHERE url IS NOT NULL AND is_latest = 1
+ORDER BY published, source;"""),
 )
 
 INTRO = """### SQL cookbook
 
-Queries a researcher asks, runnable as they are in `sqlite3 xlalign.sqlite` and `psql`
-(tests run each one on both). `xlalign search TERM` answers the term question with the
-full-text index (FTS5 on SQLite, a generated `tsvector` column with a GIN index on PostgreSQL)
-instead of `LIKE`:
-whole words or a phrase, case-insensitive (on PostgreSQL as far as the server's locale folds
-case: a `C`-locale server folds only ASCII letters).
+Queries a researcher asks, runnable as they are in `sqlite3 xlalign.sqlite` and `psql`, and
+each one returns rows on the database `scripts/demo.sh` makes (tests run every one on the demo
+database, on SQLite and on PostgreSQL); `xlalign browse` offers them as canned queries.
+`xlalign search TERM` answers the term question with the full-text index (FTS5 on SQLite, a
+generated `tsvector` column with a GIN index on PostgreSQL) instead of `LIKE`: whole words or a
+phrase, a word ending in `*` as a prefix (`трамва*` finds трамвай, трамвайна, трамваи), or with
+`--substring` anywhere inside words (trigram tables on SQLite, `ILIKE` with a `pg_trgm` index on
+PostgreSQL); `--lang`, `--source TEXT` and `--json` as with the other commands. Case-insensitive
+(on PostgreSQL as far as the server's locale folds case: a `C`-locale server folds only ASCII
+letters).
 The view `document_versions` lists every stored version of every input file: a changed file
 (same path, new content) becomes version n+1 with `supersedes_id` pointing at version n, and
 the older version's sentences and alignments stay where they were (`src_version`/`tgt_version`
 in `parallel_sentences` say which version a pair comes from).
 
 Schema changes are Alembic revisions shipped in `db/migrations/versions/` (0001: the first
-schema; 0002: document versions, full-text search; 0003: `pair_alignments`). Every command migrates the database it
+schema; 0002: document versions, full-text search; 0003: `pair_alignments`; 0005: document
+metadata, substring search, the `alignment_groups` and `pair_summaries` views). Every command migrates the database it
 opens, and `xlalign db upgrade` does only that, for any older xlalign database; concurrent
 processes wait for each other (an advisory lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite)."""
 
-ROLE_INTRO = """**Read-only access for researchers (PostgreSQL).** `xlalign db grant-readonly ROLE [--password PW]`
-creates a login role that can `SELECT` from the views (`parallel_sentences`,
-`unaligned_sentences`, `document_versions`) and nothing else: no base tables, no writes. It runs:"""
+ROLE_INTRO = ("""**Read-only access for researchers (PostgreSQL only: SQLite has no roles; on SQLite, share the
+file or `xlalign browse`).** `xlalign db grant-readonly ROLE [--password PW]` creates a login role
+that can `SELECT` from the views (""" + ", ".join(f"`{v}`" for v in VIEW_NAMES) + """) and nothing
+else: no base tables, no writes. It runs, in `psql` (not `sqlite3`):""")
 
 EXPORT_NOTE = """**Exports** stream rows, so they work on databases of any size:
-`xlalign export --format tmx OUT.tmx` (TMX 1.4b, one `<tu>` per pair with `xml:lang` on each
-`<tuv>` and score, method, model, signature and sources as `<prop type="x-…">`),
-`--format moses OUT` (line-parallel `OUT.bg` + `OUT.en`; with several language pairs
+`xlalign export --format tmx OUT.tmx` (TMX 1.4b: the header's `srclang` is the export's source
+language, each `<tu>` names its own `srclang` and `creationdate`, `xml:lang` on each `<tuv>`; the
+machine translation as a `<note>` and `<prop type="x-mt">`; score, method, models, signature,
+sources and URLs as `<prop type="x-…">`), `--format xces OUT.xml` (what OPUS tools read: an XCES
+`cesAlign` file with the score as each link's `certainty`, and OPUS "raw" sentence files
+`bg/ID.xml`, `en/ID.xml` beside it: `opus_read -d xlalign -s bg -t en -p raw -af OUT.xml -dl
+DIR`), `--format moses OUT` (line-parallel `OUT.bg` + `OUT.en`; with several language pairs
 `OUT.bg-en.bg` + `OUT.bg-en.en` per pair), `--format jsonl` / `--format tsv` (one pair per
-line/row with `alignment_id, src_lang, tgt_lang, src_text, mt_text, tgt_text, score, kind,
-method, mode, model, mt_model, embedding_model, signature, src_source, tgt_source,
-src_version, tgt_version, pair_id, run_id`). `--min-score X` and `--lang bg` filter."""
+line/row, TSV quoted by the `csv` module, with `alignment_id, src_lang, tgt_lang, src_text,
+mt_text, tgt_text, score, kind, method, mode, model, mt_model, embedding_model, signature,
+src_source, tgt_source, src_version, tgt_version, pair_id, run_id, created_at, src_url, tgt_url,
+src_published, tgt_published, src_outlet, tgt_outlet`). OUT `-` writes to standard output (TMX,
+JSONL, TSV). Filters: `--min-score X`, `--lang bg`, `--tgt-lang en`, `--kind 1-1` (repeatable),
+`--max-group N`, `--mode`, `--method`, `--run ID`, `--since`/`--until YYYY-MM-DD`."""
 
 
 def render_markdown() -> str:

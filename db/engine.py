@@ -14,6 +14,7 @@ exactly what two `xlalign run` processes on the same inputs do.
 """
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -85,3 +86,17 @@ def absolute_sqlite_url(url: str, base: Path) -> str:
     if path.is_absolute():
         return url
     return parsed.set(database=str((base / path).resolve())).render_as_string(hide_password=False)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL (None for PostgreSQL and in-memory databases)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def readonly_sqlite_engine(path: Path) -> Engine:
+    """An engine that can only read `path` (mode=ro): what the browse server's plots read through."""
+    uri = f"file:{path.resolve()}?mode=ro"
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))

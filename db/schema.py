@@ -84,6 +84,12 @@ documents = Table(
     # supersedes_id points at the previous version, whose sentences and alignments stay as they were.
     Column("version", Integer, nullable=False, server_default="1"),
     Column("supersedes_id", Integer, ForeignKey("documents.id")),
+    # What the page itself states (migration 0005): its address, publication date (ISO 8601, as precise
+    # as the page is) and outlet; metadata_from says for each where it was read, e.g. {"url": "original-url-line"}.
+    Column("url", Text),
+    Column("published", String(32)),
+    Column("outlet", Text),
+    Column("metadata_from", Text, nullable=False, server_default="{}"),  # JSON
     Index(None, "source"),
     Index(None, "source", "version"),
 )

@@ -93,7 +93,8 @@ def save_document(engine: Engine, doc: SegmentedDocument, *, run_id: int | None)
                 sha256=article.sha256, source=article.source, title=doc.title or None, lang=doc.lang,
                 lang_confidence=doc.lang_confidence, fmt=article.fmt, encoding=article.encoding,
                 n_bytes=article.n_bytes, raw_text=article.text, clean_text=doc.clean_text,
-                warnings=to_json(list(doc.warnings)), run_id=run_id,
+                warnings=to_json(list(doc.warnings)), run_id=run_id, url=doc.meta.url,
+                published=doc.meta.published, outlet=doc.meta.outlet, metadata_from=to_json(doc.meta.evidence),
                 version=previous.version + 1 if previous else 1,
                 supersedes_id=previous.id if previous else None)], ["sha256"])
         doc_id, owner_run = conn.execute(select(documents.c.id, documents.c.run_id)

@@ -5,7 +5,7 @@ aggregate differs by dialect: PostgreSQL orders inside `string_agg`, SQLite
 (before 3.44) aggregates an ordered sub-select.
 
 These are the definitions as of the newest revision that (re)creates views
-(0002). Migrations are frozen history: when you change a view, copy the
+(0005: document metadata, `alignment_groups`, `pair_summaries`). Migrations are frozen history: when you change a view, copy the
 current definitions into `db/migrations/` (as `views_v1.py` keeps 0001's),
 point the revision that used them there, and add a revision that calls
 `create_views`. Views are the researchers' interface (the read-only role can
@@ -44,7 +44,9 @@ def view_definitions(dialect: str) -> dict[str, str]:
                    sd.title AS src_title, td.title AS tgt_title,
                    sd.id AS src_document_id, td.id AS tgt_document_id,
                    a.src_positions, a.tgt_positions, a.run_id, a.created_at,
-                   sd.version AS src_version, td.version AS tgt_version
+                   sd.version AS src_version, td.version AS tgt_version,
+                   sd.url AS src_url, td.url AS tgt_url, sd.published AS src_published,
+                   td.published AS tgt_published, sd.outlet AS src_outlet, td.outlet AS tgt_outlet
             FROM alignments a
             JOIN document_pairs p ON p.id = a.pair_id
             JOIN documents sd ON sd.id = p.src_document_id
@@ -68,13 +70,43 @@ def view_definitions(dialect: str) -> dict[str, str]:
                    d.fmt, d.n_bytes, d.ingested_at, d.run_id,
                    CASE WHEN EXISTS (SELECT 1 FROM documents n WHERE n.supersedes_id = d.id)
                         THEN 0 ELSE 1 END AS is_latest,
-                   (SELECT count(*) FROM sentences s WHERE s.document_id = d.id) AS n_sentences
+                   (SELECT count(*) FROM sentences s WHERE s.document_id = d.id) AS n_sentences,
+                   d.url, d.published, d.outlet
             FROM documents d
+        """,
+        # Every group of every alignment in document order, unmatched sentences (1-0, 0-1) included:
+        # what the pair page of `xlalign browse` shows side by side.
+        "alignment_groups": f"""
+            SELECT a.id AS alignment_id, a.pair_id, a.position, a.kind, a.score, a.method, a.mode,
+                   a.signature, a.src_positions, a.tgt_positions,
+                   {_group_text(dialect, 'src')} AS src_text,
+                   {_group_text(dialect, 'src', translated=True)} AS mt_text,
+                   {_group_text(dialect, 'tgt')} AS tgt_text,
+                   a.mt_model, a.embedding_model, a.run_id, a.created_at
+            FROM alignments a
+        """,
+        # One row per document pair: what it joins, how it was aligned, how many groups matched.
+        "pair_summaries": """
+            SELECT p.id AS pair_id, p.mode, p.score AS pair_score, sd.lang AS src_lang, td.lang AS tgt_lang,
+                   sd.title AS src_title, td.title AS tgt_title, sd.source AS src_source, td.source AS tgt_source,
+                   sd.outlet AS src_outlet, td.outlet AS tgt_outlet, sd.published AS src_published,
+                   td.published AS tgt_published,
+                   (SELECT count(*) FROM alignments a WHERE a.pair_id = p.id
+                    AND a.src_positions <> '[]' AND a.tgt_positions <> '[]') AS aligned_groups,
+                   (SELECT count(*) FROM alignments a WHERE a.pair_id = p.id
+                    AND (a.src_positions = '[]' OR a.tgt_positions = '[]')) AS unmatched_groups,
+                   (SELECT avg(a.score) FROM alignments a WHERE a.pair_id = p.id
+                    AND a.src_positions <> '[]' AND a.tgt_positions <> '[]') AS mean_score,
+                   (SELECT max(a.method) FROM alignments a WHERE a.pair_id = p.id) AS method,
+                   sd.id AS src_document_id, td.id AS tgt_document_id, p.run_id, p.created_at
+            FROM document_pairs p
+            JOIN documents sd ON sd.id = p.src_document_id
+            JOIN documents td ON td.id = p.tgt_document_id
         """,
     }
 
 
-VIEW_NAMES = ("parallel_sentences", "unaligned_sentences", "document_versions")
+VIEW_NAMES = ("parallel_sentences", "unaligned_sentences", "document_versions", "alignment_groups", "pair_summaries")
 
 
 def create_views(conn: Connection, definitions: dict[str, str] | None = None) -> None:

@@ -64,14 +64,20 @@ class CleanArticle:
 
 
 def clean_article(text: str, fmt: str) -> CleanArticle:
-    """Clean `text` of format "txt", "md" or "html" into paragraphs and a title."""
+    """Clean `text` of format "txt", "md" or "html" into paragraphs and a title.
+
+    The title is the first headline-like line before the prose (an HTML page's
+    <h1>, which states the headline, before its <title>, which often appends the
+    site's name); breadcrumbs ("Начало » Свят » Азия") and section labels are
+    never titles.
+    """
     html_title = None
     if fmt == "html":
         text, html_title = html_to_text(text)
     raw_lines = [line.strip() for line in text.split("\n")]
     lines = _join_broken_lines(raw_lines)
     out: list[CleanLine] = []
-    title = html_title
+    title: str | None = None
     seen: set[str] = set()
     prose_started = False
     previous_heading: str | None = None
@@ -97,13 +103,35 @@ def clean_article(text: str, fmt: str) -> CleanArticle:
             seen.add(text_line.casefold())
             prose_started = True
         out.append(CleanLine(text_line or raw, reason, heading))
-    return CleanArticle(title=title or "", lines=tuple(out))
+    return CleanArticle(title=title or _page_title(html_title) or "", lines=tuple(out))
+
+
+_TITLE_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
+_CRUMB_SEPARATOR = re.compile(r"\s+[»›>|/]\s+|\s*[»›]\s*")
+
+
+def _page_title(html_title: str | None) -> str | None:
+    """An HTML <title> without the " | Site" or " - Site" it usually ends with."""
+    if not html_title:
+        return None
+    stripped = _TITLE_SITE_SUFFIX.sub("", html_title)
+    return stripped if len(stripped.split()) >= 2 else html_title
+
+
+def is_breadcrumb(line: str) -> bool:
+    """A navigation trail: short items between » › > | or / ("Начало » Свят » Азия", "Home | World")."""
+    parts = [p for p in _CRUMB_SEPARATOR.split(line.strip()) if p]
+    if len(parts) < 2 or any(len(p.split()) > 5 or SENTENCE_END.search(p) for p in parts):
+        return False
+    return "»" in line or "›" in line or len(parts) >= 3
 
 
 def _boilerplate_rule(line: str) -> str | None:
     bare = _strip_markdown(line).strip().strip(".:").casefold()
     if bare in BOILERPLATE_LINES:
         return "interface-text"
+    if is_breadcrumb(_strip_markdown(line)):
+        return "breadcrumb"
     for pattern, name in BOILERPLATE_PATTERNS:
         if pattern.search(line):
             return name

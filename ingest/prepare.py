@@ -10,6 +10,7 @@ from pathlib import Path
 from xlalign.errors import ArticleError
 from xlalign.ingest.cleaning import clean_article
 from xlalign.ingest.langid import detect_language, dominant_script, is_foreign_paragraph
+from xlalign.ingest.metadata import extract_metadata
 from xlalign.ingest.reading import read_article
 from xlalign.ingest.segment import split_sentences
 from xlalign.records import Paragraph, RawArticle, SegmentedDocument, Sentence
@@ -50,4 +51,4 @@ def prepare_article(article: RawArticle) -> SegmentedDocument:
                         f"the document ({doc_lang}) kept out of its sentences")
     return SegmentedDocument(article=article, title=cleaned.title, lang=doc_lang, lang_confidence=doc_conf,
                              clean_text="\n\n".join(cleaned.paragraphs), paragraphs=tuple(paragraphs),
-                             sentences=tuple(sentences), warnings=tuple(warnings))
+                             sentences=tuple(sentences), warnings=tuple(warnings), meta=extract_metadata(article))

@@ -10,4 +10,6 @@ export DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false
 DB="${XLALIGN_DB:-sqlite:///$ROOT/xlalign.sqlite}"
 T0=$SECONDS
 .venv/bin/xlalign run examples/ --db "$DB" --summary
-echo "[demo] done in $((SECONDS - T0)) s; query it with: sqlite3 xlalign.sqlite 'SELECT * FROM parallel_sentences'"
+echo "[demo] done in $((SECONDS - T0)) s. Next: source .venv/bin/activate   (puts xlalign on PATH), then"
+echo "[demo]   xlalign browse                        (the pairs side by side at http://127.0.0.1:8001)"
+echo "[demo]   sqlite3 xlalign.sqlite 'SELECT * FROM parallel_sentences'"

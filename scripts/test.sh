@@ -48,7 +48,24 @@ EOF
         exit 1
     fi
 fi
-echo "[test] PostgreSQL: $("$INITDB" --version) ($INITDB); setup took $((SECONDS - T0))s"
+echo "[test] PostgreSQL: $("$INITDB" --version) ($INITDB)"
+
+# Headless Chromium for the browse test that opens the pair page in a real browser
+# (tests/browse/test_browse.py): Debian's chromium when missing and we are root; without it the
+# test skips locally and fails under CI.
+find_chromium() { command -v chromium || command -v chromium-browser || command -v google-chrome; }
+if ! find_chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "[test] headless Chromium missing: apt-get install chromium"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends chromium >/dev/null ||
+            echo "[test] WARNING: could not install chromium; the browser test will skip (fail under CI)" >&2
+    else
+        echo "[test] headless Chromium not found (sudo apt-get install chromium); the browser test will skip" >&2
+    fi
+fi
+echo "[test] Chromium: $(find_chromium 2>/dev/null || echo none); setup took $((SECONDS - T0))s"
 
 set +e
 "$ROOT/.venv/bin/python" -m pytest "$@"

@@ -27,4 +27,4 @@ if not os.environ.get("XLALIGN_EMBED_CACHE"):
     atexit.register(shutil.rmtree, _emb_dir, True)
     os.environ["XLALIGN_EMBED_CACHE"] = os.path.join(_emb_dir, "emb.sqlite")
 
-pytest_plugins = ["harness.fixtures_argos", "harness.fixtures_pg", "harness.fixtures_prefect"]
+pytest_plugins = ["harness.fixtures_argos", "harness.fixtures_pg", "harness.fixtures_prefect", "harness.fixtures_demo"]

@@ -21,7 +21,9 @@ def test_the_wheel_holds_only_xlalign_and_its_console_script(tmp_path):
     assert {t for t in tops if not t.endswith(".dist-info")} == {"xlalign"}
     assert not any(n.startswith(("xlalign/tests/", "xlalign/benchmarks/", "xlalign/scripts/")) for n in names)
     for module in ("xlalign/flows/process_articles.py", "xlalign/db/migrations/versions/0001_baseline.py",
-                   "xlalign/db/migrations/script.py.mako", "xlalign/align/api.py", "xlalign/ingest/reading.py"):
+                   "xlalign/db/migrations/script.py.mako", "xlalign/align/api.py", "xlalign/ingest/reading.py",
+                   "xlalign/browse/templates/xlalign_pair.html", "xlalign/plots/pair.py",
+                   "xlalign/db/migrations/versions/0005_document_metadata.py"):
         assert module in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "xlalign = xlalign.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

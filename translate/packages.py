@@ -94,8 +94,8 @@ def _settings():
 def _offline_hint(from_code: str | None, to_code: str | None) -> str:
     what = f"the {from_code}→{to_code} .argosmodel file" if from_code and to_code else "the .argosmodel file you need"
     return (
-        f"On a machine with internet download {what} "
-        "and run `xlalign models install --file PATH`."
+        f"On a machine with internet, download {what} (the Argos package index, {index_url()}, lists every "
+        "package with its download links) and run `xlalign models install --file PATH`."
     )
 
 
@@ -412,3 +412,64 @@ def install_from_index(
         return install_from_file(downloaded)
     finally:
         downloaded.unlink(missing_ok=True)  # as argostranslate's AvailablePackage.install does
+
+
+# --------------------------------------------------------------------------- remove, update
+
+
+def remove_installed(from_code: str, to_code: str) -> list[ModelInfo]:
+    """Delete the installed package(s) for a pair from the packages folder; returns what was removed.
+
+    Only packages under `packages_dir()` are removed: a package in another of
+    argostranslate's folders (a system-wide one) is the administrator's, and
+    the error says where it is.
+    """
+    found = [m for m in _installed_in_argos_order() if (m.from_code, m.to_code) == (from_code, to_code)]
+    if not found:
+        installed = ", ".join(sorted({m.pair for m in _installed_in_argos_order()})) or "none"
+        raise PackageNotFoundError(f"No Argos {from_code}→{to_code} package is installed (installed: {installed}); "
+                                   "nothing was removed.")
+    root = packages_dir().resolve()
+    elsewhere = [m for m in found if m.path.resolve().parent != root]
+    if elsewhere:
+        raise ArgosModelError(f"The {from_code}→{to_code} package in {elsewhere[0].path} is outside xlalign's "
+                              f"packages folder ({root}); remove it there by hand if you mean to.")
+    from argostranslate.package import package_lock
+
+    with package_lock:
+        for model in found:
+            shutil.rmtree(model.path)
+    _forget_argos_languages()
+    return found
+
+
+def update_installed(url: str | None = None, *, timeout: float = INDEX_TIMEOUT_S) -> list[tuple[ModelInfo, ModelInfo | None]]:
+    """Install the index's newest version of every installed package that has a newer one.
+
+    Returns (installed package, its replacement or None when already the newest)
+    per installed package. Offline, raises IndexUnreachableError saying how to
+    install a downloaded file instead.
+    """
+    installed = list_installed()
+    if not installed:
+        return []
+    try:
+        entries = update_index(url, timeout=timeout)
+    except IndexUnreachableError as err:
+        raise IndexUnreachableError(f"{err} {_offline_hint(None, None)}") from None
+    results: list[tuple[ModelInfo, ModelInfo | None]] = []
+    for model in installed:
+        offered = [e for e in entries if (e.from_code, e.to_code) == (model.from_code, model.to_code)]
+        newest = max(offered, key=lambda e: _version_key(e.package_version), default=None)
+        if newest is None or _version_key(newest.package_version) <= _version_key(model.package_version):
+            results.append((model, None))
+            continue
+        try:
+            downloaded = _download(newest, timeout)
+        except IndexUnreachableError as err:
+            raise IndexUnreachableError(f"{err} {_offline_hint(model.from_code, model.to_code)}") from None
+        try:
+            results.append((model, install_from_file(downloaded)))
+        finally:
+            downloaded.unlink(missing_ok=True)
+    return results

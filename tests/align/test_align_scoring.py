@@ -44,7 +44,7 @@ def test_format_round_trip_and_errors():
     lines = ["[0]:[0, 1]\t0.9512", "[2, 3]:[2]", "[4]:[]", "[]:[3]", "[5]:[4]:0.5"]
     parsed = vf.parse(lines)
     assert parsed == [((0,), (0, 1)), ((2, 3), (2,)), ((4,), ()), ((), (3,)), ((5,), (4,))]
-    assert vf.format_group((0,), (0, 1), 0.95123) == "[0]:[0, 1]\t0.9512"
+    assert vf.format_group((0,), (0, 1), 0.95123) == "[0]:[0, 1]:0.9512"  # Vecalign's own layout
     assert vf.format_group((), (3,)) == "[]:[3]"
     with pytest.raises(vf.FormatError, match="line 2"):
         vf.parse(["[0]:[0]", "0-0"], name="x.txt")

@@ -1,6 +1,12 @@
 """`xlalign align` and `xlalign score` through the real CLI entry point."""
 from __future__ import annotations
 
+import csv
+import io
+from ast import literal_eval
+
+import pytest
+
 from xlalign.align import vecalign_format
 from xlalign.align.scoring import score
 from xlalign.cli.main import main
@@ -24,8 +30,8 @@ def test_align_with_mt_file_prints_vecalign_groups(tmp_path, capsys):
     assert main(["align", src, tgt, "--src-mt", mt, "--method", "mt"]) == 0
     out = capsys.readouterr()
     lines = out.out.splitlines()
-    assert lines[2].startswith("[2, 3]:[2]\t")
-    assert lines[3] == "[]:[3]\t0.0000"
+    assert lines[2].startswith("[2, 3]:[2]:")
+    assert lines[3] == "[]:[3]:0.0000"
     assert vecalign_format.parse(lines)[:2] == [((0,), (0,)), ((1,), (1,))]
     assert "align:mt|mode:parallel" in out.err
 
@@ -88,3 +94,45 @@ def test_textberg_dev_mt_method_reaches_a_reasonable_floor(tmp_path, capsys):
     hyp = vecalign_format.parse(capsys.readouterr().out.splitlines())
     s = score(vecalign_format.read(str(d / "dev.defr")), hyp)
     assert s.f1_strict >= 0.84 and s.f1_lax >= 0.97
+
+
+def vecalign_reader(lines):
+    """What Vecalign's `read_alignments` does with a line: split on ':', literal_eval the first two fields."""
+    out = []
+    for line in lines:
+        fields = [x.strip() for x in line.split(":") if len(x.strip())]
+        if len(fields) < 2:
+            raise ValueError(f"not two ':' fields: {line!r}")
+        out.append((literal_eval(fields[0]), literal_eval(fields[1])))
+    return out
+
+
+def test_default_output_is_read_by_vecaligns_own_reader(tmp_path, capsys):
+    src = write(tmp_path / "src.txt", S)
+    tgt = write(tmp_path / "tgt.txt", S[:2] + [S[2] + " " + S[3]] + S[4:])
+    assert main(["align", src, tgt, "--src-mt", src, "--method", "mt"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    parsed = vecalign_reader(lines)
+    assert parsed[2] == ([2, 3], [2])
+    scores = [float(line.split(":")[2]) for line in lines]
+    assert all(0.0 <= s <= 1.0 for s in scores) and scores[0] > 0.5
+    assert vecalign_format.parse(lines) == [(tuple(a), tuple(b)) for a, b in parsed]
+    # the score column of xlalign before 0.2 (a tab) still reads
+    assert vecalign_format.parse(["[0]:[0]\t0.79"]) == [((0,), (0,))]
+    with pytest.raises(SyntaxError):
+        vecalign_reader(["[0]:[0]\t0.79"])  # why the old default had to change
+
+
+def test_text_and_tsv_formats_show_the_sentences(tmp_path, capsys):
+    quoted = '"Quoted," she said.'
+    src_lines, tgt_lines = [quoted] + S[1:4], [quoted] + S[1:4]
+    src = write(tmp_path / "src.txt", src_lines)
+    tgt = write(tmp_path / "tgt.txt", tgt_lines)
+    assert main(["align", src, tgt, "--src-mt", src, "--method", "mt", "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("[0]:[0]  1-1  score ")
+    assert f"  src: {quoted}" in out and f"  tgt: {quoted}" in out and f"  mt:  {quoted}" in out
+    assert main(["align", src, tgt, "--src-mt", src, "--method", "mt", "--format", "tsv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out), delimiter="\t"))
+    assert len(rows) == 4 and rows[0]["src_text"] == quoted and rows[0]["tgt_text"] == quoted
+    assert rows[1]["src_positions"] == "[1]" and rows[1]["kind"] == "1-1" and float(rows[1]["score"]) > 0.5

@@ -43,3 +43,15 @@ def test_every_cookbook_query_answers_on_both_databases(db_url):
     assert abs(by_index[3][0]["mean_score"] - 0.7) < 1e-9
     assert len(by_index[4]) == 2 and all(r["signature"] == "align:test" for r in by_index[4])
     assert [(r["version"], r["is_latest"]) for r in by_index[5]] == [(1, 1)]
+    assert by_index[6] == []  # these stored pages state no URL
+
+
+def test_every_cookbook_query_returns_rows_on_the_demo_database(demo_db):
+    """What a new user runs after scripts/demo.sh: no recipe may come back empty."""
+    with get_engine(demo_db).connect() as conn:
+        answers = [[dict(row._mapping) for row in conn.execute(text(r.sql))] for r in RECIPES]
+    assert all(answers), [r.question for r, a in zip(RECIPES, answers) if not a]
+    assert [r["text"] for r in answers[1]] == [
+        "A brass band from the local music school played at the depot gates as the doors opened."]
+    assert {(r["source"], r["outlet"]) for r in answers[6]} == {("examples/tram-commuters.en.html", "Plovdiv Daily"),
+                                                                ("examples/tram-report.en.txt", "news.example")}

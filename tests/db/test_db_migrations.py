@@ -14,13 +14,13 @@ def test_empty_database_migrates_to_head_and_upgrade_is_repeatable(db_url, capsy
     assert main(["db", "upgrade", "--db", db_url]) == 0
     assert "upgraded from revision none" in capsys.readouterr().out
     engine = make_engine(db_url)
-    assert current_revision(engine) == head_revision() == "0003"
+    assert current_revision(engine) == head_revision() == "0005"
     names = inspect(engine)
     assert {"documents", "sentences", "alignments", "alembic_version"} <= set(names.get_table_names())
     assert {"parallel_sentences", "unaligned_sentences", "document_versions"} <= set(names.get_view_names())
     assert {"version", "supersedes_id"} <= {c["name"] for c in names.get_columns("documents")}
     assert main(["db", "upgrade", "--db", db_url]) == 0
-    assert "is at the current schema (revision 0003)" in capsys.readouterr().out
+    assert "is at the current schema (revision 0005)" in capsys.readouterr().out
 
 
 def _insert_v1_rows(engine) -> None:
@@ -128,3 +128,70 @@ def test_a_database_from_a_newer_xlalign_is_refused_with_advice(tmp_path):
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(RuntimeError, match="newer xlalign"):
         upgrade(make_engine(url))
+
+
+def test_revision_0005_keeps_metadata_and_a_full_text_index_sqlite_utils_recognises(tmp_path):
+    """0002 wrote content='sentences', which sqlite-utils and Datasette did not recognise as full-text search."""
+    import sqlite_utils
+
+    from xlalign.db import store
+
+    from harness.samples import STORY_EN, doc
+
+    path = tmp_path / "x.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine, BASELINE)
+    _insert_v1_rows(engine)
+    upgrade(engine, "0003")
+    assert sqlite_utils.Database(path)["sentences"].detect_fts() is None  # the bug, before 0005
+    assert upgrade(engine) == head_revision()
+    db = sqlite_utils.Database(path)
+    assert db["sentences"].detect_fts() == "sentences_fts"
+    assert db["translations"].detect_fts() == "translations_fts"
+    assert [r["rowid"] for r in db["sentences"].search("Пловдив")] == [10, 20]  # rows from before the migration
+    _check_v1_rows_survived(engine)
+    page = doc(STORY_EN + "\nOriginal url:\n\n<https://news.example/2026/03/02/tram>\n", "news/en2.txt")
+    doc_id, _ = store.save_document(engine, page, run_id=None)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT url, published, outlet FROM document_versions WHERE document_id = :d"),
+                           {"d": doc_id}).one()
+        trigram = conn.execute(text("SELECT count(*) FROM sentences_trigram WHERE sentences_trigram MATCH 'lovdi'")).scalar()
+    assert tuple(row) == ("https://news.example/2026/03/02/tram", "2026-03-02", "news.example")
+    assert trigram == 2  # the new document's first sentence, and "Old Plovdiv." from before
+
+
+def test_revision_0005_downgrades_and_upgrades_again(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine, BASELINE)
+    _insert_v1_rows(engine)
+    upgrade(engine)
+    from alembic import command
+
+    from xlalign.db.migrate import alembic_config
+
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0003")
+    assert "url" not in {c["name"] for c in inspect(engine).get_columns("documents")}
+    assert "alignment_groups" not in inspect(engine).get_view_names()
+    _check_v1_rows_survived(engine)
+    assert upgrade(engine) == head_revision()
+    with engine.connect() as conn:
+        groups = conn.execute(text("SELECT pair_id, kind, src_text, mt_text, tgt_text FROM alignment_groups")).all()
+    assert [tuple(g) for g in groups] == [(5, "1-1", "Старият Пловдив.", "The old Plovdiv.", "Old Plovdiv.")]
+
+
+def test_revision_0005_keeps_researchers_reading_and_lets_them_read_the_new_views(pg_db_url):
+    engine = make_engine(pg_db_url)
+    upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.execute(text("DROP ROLE IF EXISTS reader_0005"))
+        conn.execute(text("CREATE ROLE reader_0005"))
+        conn.execute(text("GRANT SELECT ON parallel_sentences, unaligned_sentences, document_versions TO reader_0005"))
+    upgrade(engine)
+    with engine.connect() as conn:
+        for view in ("parallel_sentences", "document_versions", "alignment_groups", "pair_summaries"):
+            assert conn.execute(text(f"SELECT has_table_privilege('reader_0005', '{view}', 'SELECT')")).scalar(), view
+        assert not conn.execute(text("SELECT has_table_privilege('reader_0005', 'documents', 'SELECT')")).scalar()
+    with engine.begin() as conn:
+        conn.execute(text("DROP OWNED BY reader_0005"))
+        conn.execute(text("DROP ROLE reader_0005"))

@@ -57,7 +57,7 @@ def test_tmx_is_valid_xml_with_languages_and_provenance(db_url, tmp_path):
     root = ET.parse(files[0]).getroot()
     assert n == 2 and root.tag == "tmx" and root.get("version") == "1.4"
     header = root.find("header")
-    assert header is not None and header.get("srclang") == "*all*" and header.get("segtype") == "sentence"
+    assert header is not None and header.get("srclang") == "bg" and header.get("segtype") == "sentence"
     for attr in ("creationtool", "creationtoolversion", "datatype", "adminlang", "o-tmf"):
         assert header.get(attr), attr
     tus = root.findall("body/tu")

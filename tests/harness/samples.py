@@ -59,7 +59,7 @@ UNRELATED_EN = ["Volcanic ash from the eruption grounded flights across the regi
 
 # --- a stored bg/en story under the names the README cookbook queries use ---
 
-BG_SOURCE, EN_SOURCE = "news/plovdiv-tram.bg.txt", "news/plovdiv-tram.en.txt"
+BG_SOURCE, EN_SOURCE = "examples/tram-report.bg.md", "examples/tram-report.en.txt"  # the demo's names
 MODEL = "argos:translate-bg_en@1.9"
 STORY_BG = ("Град Пловдив откри нова трамвайна линия в понеделник. Линията е дълга 7,2 километра.\n\n"
       "Кметът каза, че проектът е струвал 48 милиона евро.\n")
@@ -89,6 +89,6 @@ def populate(engine, *, bg: str = STORY_BG, mt: list[str] = STORY_MT, signature:
     groups = [G((0,), (0,), 0.8), G((1, 2), (1,), 0.6), G((), (2,), None)]
     store.save_alignment(engine, pair_id=pair_id, groups=groups, src_ids=[r[0] for r in bg_rows],
                          tgt_ids=[r[0] for r in en_rows], method="hybrid", mode="parallel", signature=signature,
-                         params={}, mt_model=MODEL, embedding_model="e5", run_id=None)
+                         params={}, mt_model=MODEL, embedding_model="e5-small-q4", run_id=None)
     return {"bg_id": bg_id, "en_id": en_id, "pair_id": pair_id}
 

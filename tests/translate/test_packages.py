@@ -235,7 +235,9 @@ def test_install_from_index_offline_is_actionable(closed_port_index, isolated_ar
         install_from_index("bg", "en")
     message = str(info.value)
     assert message.startswith(f"Could not reach the Argos package index at {closed_port_index} (")
-    assert "download the bg→en .argosmodel file and run `xlalign models install --file PATH`" in message
+    assert "download the bg→en .argosmodel file (the Argos package index, " in message
+    assert f"{closed_port_index}, lists every package with its download links) and run " \
+           "`xlalign models install --file PATH`" in message
     assert list_installed() == []
 
 
@@ -315,3 +317,36 @@ def test_no_real_argos_home_was_used():
 
     assert Path(settings.package_data_dir) != real
     assert os.environ["ARGOS_PACKAGES_DIR"] != str(real)
+
+
+# --------------------------------------------------------------------------- remove, update
+
+
+def test_cli_remove(isolated_argos_packages, argos_package_file, capsys):
+    model = install_from_file(argos_package_file)
+    assert main(["models", "remove", "bg", "en"]) == 0
+    assert f"Removed translate-bg_en 1.9 (bg→en) from {model.path}." in capsys.readouterr().out
+    assert find_model("bg", "en") is None and not model.path.exists()
+    assert main(["models", "remove", "bg", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "No Argos bg→en package is installed (installed: none); nothing was removed." in err
+
+
+def test_cli_update_installs_a_newer_version_and_leaves_the_newest(argos_index, isolated_argos_packages, tmp_path,
+                                                                   capsys):
+    from harness.fixtures_argos import TINY, build_argos_package
+
+    old = build_argos_package(tmp_path / "old", shape=TINY, package_version="1.2")
+    install_from_file(old)
+    assert main(["models", "update"]) == 0
+    assert "Updated translate-bg_en 1.2 -> 1.9 (bg→en)" in capsys.readouterr().out
+    assert find_model("bg", "en").package_version == "1.9"
+    assert main(["models", "update"]) == 0
+    assert "translate-bg_en 1.9 (bg→en) is the newest the index offers." in capsys.readouterr().out
+
+
+def test_cli_update_offline_names_the_index(closed_port_index, isolated_argos_packages, argos_package_file, capsys):
+    install_from_file(argos_package_file)
+    assert main(["models", "update"]) == 1
+    err = capsys.readouterr().err
+    assert closed_port_index in err and "lists every package with its download links" in err and "--file PATH" in err

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from xlalign.db.views import create_views
+from xlalign.db.migrations.views_v2 import create_views
 
 revision = "0002"
 down_revision = "0001"
