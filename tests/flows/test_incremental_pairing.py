@@ -162,3 +162,19 @@ def test_a_document_without_sentences_and_an_empty_side_are_no_work(db_url):
     assert _run(engine) == stage.AlignOutcome()
     _add(engine, "news-a.bg", "brief.bg")
     assert _run(engine) == stage.AlignOutcome()  # no target document: nothing to pair with
+
+
+def test_a_new_version_of_a_target_takes_its_place(db_url):
+    """A changed file is a new document superseding the old one: the sources that had the old version among
+    their candidates are decided again against the new one, and the old pair stops being current."""
+    engine = get_engine(db_url)
+    ids = _add(engine, "news-a.bg", "news-a.en", "other-1.en")
+    _run(engine)
+    old = ids["news-a.en"]
+    assert _pairs(engine) == {(ids["news-a.bg"], old): ("parallel", True)}
+    new, _ = store.save_document(engine, doc("\n\n".join(NEWS_EN[:3]) + "\nA line added in the second version.\n",
+                                             "news/news-a.en.txt"), run_id=None)
+    assert new != old
+    again = _run(engine)
+    assert again.sources_decided == 1 and again.evidence_computed == 1  # the new version; the rest is reused
+    assert _pairs(engine) == {(ids["news-a.bg"], old): ("parallel", False), (ids["news-a.bg"], new): ("parallel", True)}

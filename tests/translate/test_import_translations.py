@@ -145,3 +145,10 @@ def test_a_partial_import_is_reported_and_not_used_as_the_documents_mt(db_url, t
     with engine.connect() as conn:
         signatures = [r[0] for r in conn.exec_driver_sql("SELECT DISTINCT signature FROM alignments")]
     assert any("|mtmodel:human|" in s for s in signatures)
+
+
+def test_the_seed_mt_reads_as_a_tsv():
+    from harness.shared_data import DATA, require_shared
+
+    file = read_translation_file(require_shared(DATA / "seed-comparable" / "003.mt.tsv"))
+    assert file.fmt == "tsv" and len(file.pairs) == 30 and len({p.source for p in file.pairs}) == 30
