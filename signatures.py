@@ -29,14 +29,16 @@ from typing import Any, TypeVar
 T = TypeVar("T", bound="Params")
 
 
-def param(default: Any, *, why: str, abbr: str | None = None, speed_only: bool = False) -> Any:
+def param(default: Any, *, why: str, abbr: str | None = None, speed_only: bool = False,
+          dev: tuple[str, ...] = ()) -> Any:
     """A dataclass field with its reason (`why`) and signature abbreviation (`abbr`, default: its name).
 
     `speed_only`: the value changes how fast, never what (threads, batch
     sizes); it is left out of signatures, so tuning speed keeps results
-    comparable.
+    comparable. `dev`: the development sets whose measurements support the
+    value (`Params.evidence`), so a change can be checked against all of them.
     """
-    metadata = {"why": why, "abbr": abbr, "speed_only": speed_only}
+    metadata = {"why": why, "abbr": abbr, "speed_only": speed_only, "dev": tuple(dev)}
     if isinstance(default, (dict, list, set)):
         raise TypeError("mutable defaults are not parameters: use a tuple or a nested Params")
     if dataclasses.is_dataclass(default):
@@ -109,6 +111,11 @@ class Params:
     def reasons(cls) -> dict[str, str]:
         """Field name -> why it exists (the `why` given to `param`), for documentation and tests."""
         return {f.name: f.metadata.get("why", "") for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+
+    @classmethod
+    def evidence(cls) -> dict[str, tuple[str, ...]]:
+        """Field name -> the development sets that support its value (the `dev` given to `param`)."""
+        return {f.name: f.metadata.get("dev", ()) for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
 
 
 def format_signature(head: list[tuple[str, str]], params: Params | None, version: str) -> str:

@@ -12,7 +12,7 @@ from xlalign.signatures import format_signature
 
 from . import embeddings
 from .methods import usable_signals
-from .params import VERSION, AlignerParams, MinerParams
+from .params import METHODS, VERSION, AlignerParams, MinerParams
 from .types import MODES, MT_FEATURE, AlignmentPlan, AlignmentResult
 
 
@@ -34,6 +34,23 @@ def alignment_signature(method: str, mode: str, settings: AlignerParams | MinerP
     if mt_model:
         head.append(("mtmodel", mt_model))
     return format_signature(head, settings, VERSION)
+
+
+def alignment_config(method: str) -> str:
+    """Every alignment signature a run asking for `method` can make, as one string.
+
+    The pipeline keeps it after a pass over the stored pairs; when it changes
+    (a parameter, the miner's prior, the version) every current pair is
+    planned again and gets the alignment its new signature names, while a run
+    with the same configuration looks only at the pairs decided in it.
+    """
+    parts = [f"requested:{method}"]
+    for used in METHODS:
+        for mode in MODES:
+            settings = (AlignerParams if mode == "parallel" else MinerParams).for_method(used)
+            parts.append(alignment_signature(used, mode, settings, mt_model="*",
+                                             embedding_model=embeddings.MODEL_NAME if used != "mt" else None))
+    return "||".join(parts)
 
 
 def plan_alignment(

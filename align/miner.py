@@ -15,6 +15,7 @@ better than the first alone (one Bulgarian sentence condensing two English).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from xlalign.records import Group
 
 from . import embeddings as emb_mod
 from .confidence import confidence
+from .lexical import anchor_z
 from .ngrams import SparseRows, block_dots, featurise
 from .params import MinerParams
 
@@ -76,10 +78,67 @@ def _norms(x: SparseRows) -> np.ndarray:
     return np.sqrt(np.maximum(sq, 1e-9))
 
 
-def combined_z(mats: dict[str, np.ndarray], p: MinerParams) -> np.ndarray:
-    """Mean of the per-signal z-scores."""
-    zs = [_zscore(m, p.prior(name), p.prior_weight) for name, m in mats.items()]
-    return np.mean(zs, axis=0)
+def combine(zs: Sequence[np.ndarray]) -> np.ndarray:
+    """One z-score from several, re-standardised for their correlation (Stouffer with covariance).
+
+    The mean of k z-scores has a spread of 1 only when they are identical;
+    for independent ones it is 1/sqrt(k), so a bar on the mean throws away
+    what a second, independent signal adds (the MT n-grams next to the
+    embeddings: on the seed rewrite the mean with a bar of 5 kept 1 pair of
+    the 22 that the n-grams alone find). With the correlation R of the
+    signals over the document pair's cells (clipped to [-3, 3], so that the
+    few true pairs do not decide it), w = R^-1 1 and z = w.z / sqrt(w' R w):
+    identical signals give their mean, independent ones their sum over
+    sqrt(k), and the result is again in units of the pair's own spread.
+    """
+    if len(zs) == 1:
+        return zs[0]
+    stacked = np.stack(zs)
+    flat = np.clip(stacked.reshape(len(zs), -1), -3.0, 3.0)
+    if flat.shape[1] < 3:
+        return stacked.mean(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = np.corrcoef(flat)
+    if not np.all(np.isfinite(corr)):
+        return stacked.mean(axis=0)
+    corr = corr + 1e-6 * np.eye(len(zs))
+    w = np.linalg.solve(corr, np.ones(len(zs)))
+    if np.any(w < 0):  # a signal that moves against the others: equal weights
+        w = np.ones(len(zs))
+    return np.tensordot(w, stacked, axes=1) / np.sqrt(float(w @ corr @ w))
+
+
+def combined_z(mats: dict[str, np.ndarray], p: MinerParams, lexical: np.ndarray | None = None) -> np.ndarray:
+    """The signals' z-scores combined (`combine`), plus the weighted lexical evidence."""
+    z = combine([_zscore(m, p.prior(name), p.prior_weight) for name, m in sorted(mats.items())])
+    if lexical is not None and p.lexical_weight:
+        z = z + p.lexical_weight * lexical
+    return z
+
+
+def chance_level(n: int, m: int) -> float:
+    """The z that the best of n x m unrelated pairs reaches by chance: sqrt(2 ln nm)."""
+    return float(np.sqrt(2.0 * np.log(max(2, n * m))))
+
+
+@dataclass(frozen=True)
+class Bars:
+    """The miner's bars for one n x m document pair (`thresholds`)."""
+
+    k: int
+    z_min: float
+    margin_min: float
+    z_min2: float  # a second target of the same source
+    margin_min2: float
+
+
+def thresholds(p: MinerParams, n: int, m: int, *, z_over_chance: float | None = None,
+               margin_min: float | None = None, second: bool = True) -> Bars:
+    """Chance level of the n x m pairs plus the parameters' offsets; pairing passes its stricter ones."""
+    offset = p.z_over_chance if z_over_chance is None else z_over_chance
+    z_min = max(chance_level(n, m) + offset, p.z_floor)
+    mg = p.margin_min if margin_min is None else margin_min
+    return Bars(int(p.k), z_min, mg, z_min + p.second_over_first if second else float("inf"), mg)
 
 
 def margin(z: np.ndarray, k: int) -> np.ndarray:
@@ -99,8 +158,8 @@ def margin(z: np.ndarray, k: int) -> np.ndarray:
 SecondOk = Callable[[int, int, int], bool]
 
 
-def mine_pairs(z: np.ndarray, second_ok: SecondOk | None, p: MinerParams) -> list[tuple[int, tuple[int, ...], float]]:
-    """Greedy selection of confident pairs from a z-score matrix.
+def mine_pairs(z: np.ndarray, second_ok: SecondOk | None, p: Bars) -> list[tuple[int, tuple[int, ...], float]]:
+    """Greedy selection of confident pairs from a z-score matrix, with the bars of `thresholds`.
 
     `second_ok(i, j1, j2)` says whether target j2 may join source i's pair
     (i, j1). Returns (source index, target indices, z) with one or two
@@ -138,13 +197,21 @@ def mine_pairs(z: np.ndarray, second_ok: SecondOk | None, p: MinerParams) -> lis
     return [(i, tuple(sorted(js)), float(max(z[i, j] for j in js))) for i, js in sorted(used_src.items())]
 
 
+def pair_scores(src: Sequence[str], tgt: Sequence[str], src_mt: Sequence[str] | None, method: str,
+                p: MinerParams) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(combined z matrix, raw similarity matrices) of one document pair: what mining and pairing judge."""
+    mats = similarity_matrices(src, tgt, src_mt, method)
+    lexical = anchor_z(src, tgt) if p.lexical_weight else None
+    return combined_z(mats, p, lexical), mats
+
+
 def mine(src: list[str], tgt: list[str], src_mt: list[str] | None, method: str, p: MinerParams) -> list[Group]:
     """Confident pairs as groups."""
     if not src or not tgt:
         return []
-    mats = similarity_matrices(src, tgt, src_mt, method)
-    z = combined_z(mats, p)
-    pairs = mine_pairs(z, _closer_together(src, tgt, mats["emb"]) if "emb" in mats else None, p)
+    z, mats = pair_scores(src, tgt, src_mt, method, p)
+    second_ok = _closer_together(src, tgt, mats["emb"]) if "emb" in mats else None
+    pairs = mine_pairs(z, second_ok, thresholds(p, len(src), len(tgt)))
     if p.max_group < 2:
         pairs = [(i, js[:1], s) for i, js, s in pairs]
     return [Group((i,), js, round(float(confidence(s)), 4)) for i, js, s in pairs]

@@ -1,41 +1,88 @@
-"""Document pairing: which target documents a source document goes with, and how.
+"""Document pairing by comparison: which target documents a source goes with, and how.
 
-Two questions per (source, target) pair of documents:
+No absolute similarity threshold decides anything here: e5 cosines are
+compressed and move with topic and length (the seed articles about one event
+score 0.95, unrelated FLORES documents 0.89-0.94, an 11-line FLORES
+translation 0.92-0.97), so the same number means different things in
+different collections. Each decision compares instead:
 
-1. Same story? The cosine of the documents' mean sentence embeddings
-   (e5 cosines are compressed: the seed articles about one event score
-   0.95, unrelated FLORES documents 0.89-0.94), or at least a couple of
-   sentence pairs confident beyond chance (stricter than the miner: among
-   n x m unrelated pairs the best one easily reaches z = 3).
-2. Translation or comparable text? A translation has confident sentence
-   pairs for most sentences of the shorter document, in order, and both
-   documents have similar numbers of sentences: then the monotone aligner
-   is right ("parallel"). A rewrite or related coverage has a few pairs, in
-   any order: the miner is right ("comparable").
+1. Candidates. A source's `candidates` closest targets by document cosine
+   (mean sentence embedding; with MT also the monolingual cosine), and only
+   those: the work per source is bounded whatever the collection holds, a
+   collection about one story included (index.py keeps the vectors).
+2. Sentence evidence per candidate, calibrated on the document pair itself
+   (miner.pair_scores: every signal standardised by the pair's own unrelated
+   sentence pairs, combined for their correlation, plus shared numbers, dates
+   and names without MT). Two summaries:
+   * anchors: the pairs the miner would keep, with stricter bars (a stray
+     pair would link two unrelated documents);
+   * mutual-best pairs: each the best of its row and its column, above the
+     chance level of a row; their longest monotone chain says how much of
+     the two documents lines up in order.
+3. Translation ("parallel"): what a translation looks like, read off the
+   monotone aligner's own path (`align_sentences(mode="parallel")`, what a
+   parallel decision stores): it keeps mutual-best pairs, in order, for most
+   of the longer document, from its first third to its last. A rewrite
+   shares sentences in another order, a related article a few facts: neither
+   covers the other in order. Only the best chains get that look
+   (`path_checks`); among those that pass the best is the translation (a
+   second one only when nearly as good: a duplicate).
+4. Same story ("comparable"): at least `anchor_min` anchors, or a document
+   cosine that stands out from the source's null: its cosines with a fixed
+   sample of the collection (most pairs of a collection are unrelated),
+   shrunk towards the values of unrelated FLORES articles when the collection
+   is too small to say (`doc_null`). A source that has a translation is paired
+   with it alone (`comparable_beside_parallel`).
 
-Every number the decision used is kept in `PairDecision.params`.
+Every number a decision used is kept in `PairDecision.params`. The evidence
+of a pair does not depend on the other candidates, so `decide` takes a cache
+of it: deciding a source again when a new target arrives computes the new
+pair only (stages.alignment keeps the cache in the database).
 """
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, MutableMapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
 from xlalign.records import DocText, PairDecision
+from xlalign.signatures import format_signature
 
 from . import embeddings as emb_mod
+from .index import candidate_rows, null_rows
 from .methods import usable_signals
-from .miner import combined_z, mine_pairs, similarity_matrices
-from .params import VERSION, MinerParams, PairingParams
+from .miner import mine_pairs, pair_scores, thresholds
+from .params import METHODS, VERSION, MinerParams, PairingParams
 
 
-def _doc_vector(sentences: Sequence[str]) -> np.ndarray:
+def doc_vector(sentences: Sequence[str]) -> np.ndarray:
+    """A document's vector: the normalised mean of its sentence embeddings (zeros for no sentences)."""
     if not sentences:
         return np.zeros(emb_mod.DIM, dtype=np.float32)
     v = emb_mod.embed(list(sentences)).mean(axis=0)
-    return v / max(float(np.linalg.norm(v)), 1e-9)
+    return (v / max(float(np.linalg.norm(v)), 1e-9)).astype(np.float32)
+
+
+def pairing_signature(params: PairingParams, *, method: str, mt_model: str | None) -> str:
+    """What a source's decision depends on: the pairing and miner parameters, the models, the version.
+
+    A source decided under another signature (other parameters, a new MT for
+    it) is decided again; one decided under this signature is not, until a
+    new target comes close to it.
+    """
+    head = [("pair", method), ("emb", emb_mod.MODEL_NAME), ("mtmodel", mt_model or "none")]
+    miner = MinerParams.for_method(method).signature_items()
+    return format_signature(head + [("miner", ",".join(f"{k}={v}" for k, v in miner))], params, VERSION)
+
+
+def config_signature(params: PairingParams) -> str:
+    """The part of every source's signature that does not depend on the source (all methods' miners)."""
+    items = [("emb", emb_mod.MODEL_NAME)] + [
+        (f"miner.{m}", ",".join(f"{k}={v}" for k, v in MinerParams.for_method(m).signature_items())) for m in METHODS]
+    return format_signature(items, params, VERSION)
 
 
 def longest_increasing(values: Sequence[int]) -> int:
@@ -50,102 +97,289 @@ def longest_increasing(values: Sequence[int]) -> int:
     return len(tails)
 
 
-def pair_evidence(src: DocText, tgt: DocText, method: str, p: PairingParams) -> dict[str, float]:
-    """Sentence-level evidence for one document pair (miner scores)."""
-    src_s, tgt_s = list(src.sentences), list(tgt.sentences)
-    if not src_s or not tgt_s:
-        return {"pairs": 0, "coverage": 0.0, "monotone": 0.0}
-    mats = similarity_matrices(src_s, tgt_s, list(src.mt) if src.mt is not None else None, method)
-    miner = MinerParams.for_method(method)
-    z = combined_z(mats, miner)
-    # stricter than the miner: the best of n x m unrelated pairs reaches about
-    # sqrt(2 ln(n m)) standard deviations by chance (3.8 for 40 x 40), and here
-    # a stray pair would link two unrelated documents
-    chance = float(np.sqrt(2.0 * np.log(max(2, len(src_s) * len(tgt_s)))))
-    strict = miner.with_changes(z_min=max(miner.z_min, chance + p.evidence_z_over_chance),
-                                margin_min=max(miner.margin_min, p.evidence_margin))
-    pairs = mine_pairs(z, None, strict)
-    ordered = [j for _, js, _ in sorted(pairs) for j in js[:1]]
-    n_pairs = len(pairs)
-    shorter = min(len(src_s), len(tgt_s))
-    return {
-        "pairs": n_pairs,
-        "coverage": round(n_pairs / shorter, 4),
-        "monotone": round(longest_increasing(ordered) / n_pairs, 4) if n_pairs else 0.0,
-    }
+def increasing_chain(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest chain of pairs increasing in both coordinates (pairs sorted by source index)."""
+    if not pairs:
+        return []
+    best = [1] * len(pairs)
+    prev = [-1] * len(pairs)
+    for b in range(len(pairs)):
+        for a in range(b):
+            if pairs[a][0] < pairs[b][0] and pairs[a][1] < pairs[b][1] and best[a] + 1 > best[b]:
+                best[b], prev[b] = best[a] + 1, a
+    k = max(range(len(pairs)), key=best.__getitem__)
+    out = []
+    while k >= 0:
+        out.append(pairs[k])
+        k = prev[k]
+    return out[::-1]
 
 
-def candidate_targets(sims: np.ndarray, sims_mt: np.ndarray | None, k: int | None,
-                      same_story_cos: float) -> list[int]:
-    """Targets worth the sentence-level evidence: the k closest by document cosine, plus any past the threshold.
+def mutual_best(z: np.ndarray) -> list[tuple[int, int]]:
+    """Cells that are the best of their row and of their column, above a row's chance level.
 
-    Why: evidence costs a few milliseconds per document pair, and a database
-    of a thousand sources and three thousand targets has three million pairs.
-    The document cosine (cross-lingual, and with MT monolingual too) ranks a
-    source's same-story targets first (same story >= 0.95, unrelated
-    0.89-0.94), so only the top of that ranking needs the expensive look.
-    k None: every target.
+    sqrt(2 ln max(n, m)): what the best of a row (or column) of unrelated
+    pairs reaches by chance, so the bar moves with the documents' size.
     """
-    score = sims if sims_mt is None else np.maximum(sims, sims_mt)
-    if k is None or k >= len(score):
-        return list(range(len(score)))
-    top = set(np.argsort(-score, kind="stable")[:k].tolist())
-    top |= set(np.nonzero(sims >= same_story_cos)[0].tolist())
-    return sorted(top)
+    n, m = z.shape
+    if not n or not m:
+        return []
+    bar = float(np.sqrt(2.0 * np.log(max(2, n, m))))
+    rb = np.argmax(z, axis=1)
+    cb = np.argmax(z, axis=0)
+    return [(i, int(rb[i])) for i in range(n) if cb[rb[i]] == i and z[i, rb[i]] >= bar]
 
 
-def pair_documents(
-    sources: Sequence[DocText], targets: Sequence[DocText], *, params: PairingParams | None = None
-) -> list[PairDecision]:
-    """Decisions for every (source, target) pair judged to be the same story.
+@dataclass(frozen=True)
+class Evidence:
+    """Sentence-level evidence for one (source, target) document pair; `path` once the aligner looked."""
 
-    Sorted by source key, then by score (best first). A source document
-    with no same-story target gets no decision. Only each source's
-    `params.candidates` closest targets by document cosine are examined
-    closely (`candidate_targets`); None examines all.
+    n: int
+    m: int
+    anchors: int  # pairs the miner would keep, with pairing's stricter bars
+    mutual: tuple[tuple[int, int], ...]  # mutual-best pairs above a row's chance level
+    chain: int  # longest monotone chain of `mutual`
+    path: dict[str, Any] | None = None  # path_check's result
+
+    @property
+    def chain_coverage(self) -> float:
+        return self.chain / max(1, min(self.n, self.m))
+
+    @property
+    def length_ratio(self) -> float:
+        return max(self.n, self.m) / max(1, min(self.n, self.m))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "m": self.m, "anchors": self.anchors, "mutual": [list(p) for p in self.mutual],
+                "chain": self.chain, "path": self.path}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Evidence:
+        return cls(int(d["n"]), int(d["m"]), int(d["anchors"]), tuple((int(i), int(j)) for i, j in d["mutual"]),
+                   int(d["chain"]), d.get("path"))
+
+
+@dataclass
+class WorkCounts:
+    """What pairing computed, for tests and benchmarks (work, not seconds)."""
+
+    sources_decided: int = 0
+    evidence_computed: int = 0
+    evidence_reused: int = 0
+    path_checks: int = 0
+
+    def add(self, other: WorkCounts) -> None:
+        for name in ("sources_decided", "evidence_computed", "evidence_reused", "path_checks"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def pair_evidence(src: DocText, tgt: DocText, method: str, params: PairingParams) -> Evidence:
+    """Anchors, mutual-best pairs and their monotone chain (see the module doc)."""
+    s, t = list(src.sentences), list(tgt.sentences)
+    if not s or not t:
+        return Evidence(len(s), len(t), 0, (), 0)
+    miner = MinerParams.for_method(method)
+    z, _ = pair_scores(s, t, list(src.mt) if src.mt is not None else None, method, miner)
+    bars = thresholds(miner, len(s), len(t), z_over_chance=params.anchor_over_chance(method),
+                      margin_min=params.anchor_margin, second=False)
+    anchors = len(mine_pairs(z, None, bars))
+    mb = mutual_best(z)
+    chain = longest_increasing([j for _, j in sorted(mb)])
+    return Evidence(len(s), len(t), anchors, tuple(mb), chain)
+
+
+def path_check(src: DocText, tgt: DocText, method: str, ev: Evidence, span: float) -> dict[str, Any]:
+    """How much of the longer document the monotone aligner's path matches to mutual-best partners.
+
+    The path is the aligner's own (`align_sentences(mode="parallel")`, what a
+    parallel decision stores); a mutual-best pair counts when one of the
+    path's groups holds it (one order where a many-to-many group holds two
+    crossing pairs), and the share is of the longer document: a document that
+    translates half of a longer one is not its translation. `path_spans`:
+    those pairs reach from the first `span` of each document to its last.
+    """
+    from .api import align_sentences
+
+    r = align_sentences(src.sentences, tgt.sentences, src_mt=src.mt, method=method, mode="parallel")
+    mutual = set(ev.mutual)
+    kept = increasing_chain(sorted((i, j) for g in r.groups for i in g.src for j in g.tgt if (i, j) in mutual))
+    n, m = ev.n, ev.m
+    spans = False
+    if kept:
+        si = [i for i, _ in kept]
+        tj = [j for _, j in kept]
+        spans = (min(si) < max(1.0, span * n) and max(si) >= min(n - 1.0, (1 - span) * n - 1)
+                 and min(tj) < max(1.0, span * m) and max(tj) >= min(m - 1.0, (1 - span) * m - 1))
+    return {"path_coverage": round(len(kept) / max(1, n, m), 4), "path_spans": spans, "path_groups": len(r.groups)}
+
+
+@dataclass(frozen=True)
+class Null:
+    """A source's null: median and spread of its document cosines with unrelated documents, and their number."""
+
+    median: float
+    spread: float
+    size: int
+
+
+def doc_null(cosines: np.ndarray, params: PairingParams) -> Null:
+    """The source's cosines with a sample of the collection (most pairs unrelated), shrunk for small ones.
+
+    Long documents and documents on a crowded topic score higher with
+    everything, so each source has its own null. A small collection has too
+    few documents for one: its statistics are shrunk towards `doc_prior`
+    (unrelated FLORES articles) with the weight of `doc_prior_weight`
+    documents, as the miner does for short documents.
+    """
+    c = np.asarray(cosines, dtype=np.float64)
+    med = float(np.median(c)) if c.size else 0.0
+    mad = float(np.median(np.abs(c - med))) * 1.4826 if c.size else 0.0
+    w = params.doc_prior_weight / (params.doc_prior_weight + c.size)
+    pm, ps = params.doc_prior
+    return Null((1 - w) * med + w * pm, max((1 - w) * mad + w * ps, 1e-4), int(c.size))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A target among a source's closest (by key: its text is loaded only when evidence is computed)."""
+
+    key: str
+    cosine: float  # cross-lingual document cosine: the source's own text
+    cosine_mt: float | None = None  # monolingual: the source's MT, where there is one
+
+
+@dataclass
+class Decided:
+    """`decide`'s answer: the decisions, and the evidence it used per target key (to keep)."""
+
+    decisions: list[PairDecision]
+    method: str
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    computed: set[str] = field(default_factory=set)  # keys whose evidence was computed (not reused) now
+
+
+def source_method(src: DocText) -> tuple[DocText, str]:
+    """The source with the MT pairing can use (a degenerate one dropped), and the method that follows."""
+    mt, method, _ = usable_signals(src.sentences, list(src.mt) if src.mt is not None else None, "hybrid")
+    return (src if mt is not None or src.mt is None else replace(src, mt=None)), method
+
+
+def decide(src: DocText, candidates: Sequence[Candidate], null: Null, params: PairingParams,
+           load: Callable[[str], DocText], *, cache: MutableMapping[str, Evidence] | None = None,
+           counts: WorkCounts | None = None, mt_model: str | None = None) -> Decided:
+    """The decisions for one source, given its candidates and its null (see the module doc).
+
+    `load(key)` gives a target's text, asked for only where the evidence is
+    not in `cache` (target key -> Evidence, for this source and its MT, what
+    an earlier decision computed; what is computed now is added to it).
+    `mt_model` names the source's MT, for the recorded signature.
+    """
+    src, method = source_method(src)
+    cache = {} if cache is None else cache
+    counts = counts if counts is not None else WorkCounts()
+    counts.sources_decided += 1
+    has_mt = src.mt is not None
+
+    def rank(c: Candidate) -> float:
+        return max(c.cosine, c.cosine_mt) if has_mt and c.cosine_mt is not None else c.cosine
+
+    order = sorted(candidates, key=lambda c: (-rank(c), c.key))
+    out = Decided([], method)
+    for c in order:
+        key = c.key
+        if key in cache:
+            counts.evidence_reused += 1
+        else:
+            cache[key] = pair_evidence(src, load(key), method, params)
+            counts.evidence_computed += 1
+            out.computed.add(key)
+        out.evidence[key] = cache[key]
+    evs = out.evidence
+    doc_z = {c.key: (c.cosine - null.median) / null.spread for c in order}
+    # translation: judged on the aligner's path, for the candidates whose mutual-best pairs line up best
+    eligible = [c for c in order if evs[c.key].chain_coverage >= params.prefilter_chain
+                and evs[c.key].length_ratio <= params.parallel_length_ratio]
+    eligible = sorted(eligible, key=lambda c: (-evs[c.key].chain_coverage, -rank(c)))[: params.path_checks]
+    for c in eligible:
+        key = c.key
+        if evs[key].path is None:
+            evs[key] = cache[key] = replace(evs[key], path=path_check(src, load(key), method, evs[key],
+                                                                      params.parallel_span))
+            counts.path_checks += 1
+            out.computed.add(key)
+    parallel_ok = {c.key: float(evs[c.key].path["path_coverage"])  # type: ignore[index]
+                   for c in eligible if evs[c.key].path is not None
+                   and evs[c.key].path["path_coverage"] >= params.parallel_coverage  # type: ignore[index]
+                   and evs[c.key].path["path_spans"]}  # type: ignore[index]
+    best_cov = max(parallel_ok.values(), default=0.0)
+    parallel = {k for k, cov in parallel_ok.items() if cov >= params.duplicate_parallel * best_cov}
+    why: dict[str, str] = {}
+    for c in order:
+        key = c.key
+        if key in parallel:
+            why[key] = "translation"
+        elif evs[key].anchors >= params.anchor_min:
+            why[key] = "anchors"
+        elif doc_z[key] >= params.doc_z_min:
+            why[key] = "document cosine"
+    if parallel and not params.comparable_beside_parallel:
+        why = {k: w for k, w in why.items() if k in parallel}
+    miner = MinerParams.for_method(method).as_dict()
+    for rank_no, c in enumerate(order, 1):
+        key = c.key
+        if key not in why:
+            continue
+        ev = evs[key]
+        other = next((o for o in order if o.key != key), None)
+        record: dict[str, Any] = {
+            "reason": why[key],
+            "doc_cosine": round(c.cosine, 4),
+            "doc_cosine_mt": round(c.cosine_mt, 4) if has_mt and c.cosine_mt is not None else None,
+            "doc_z": round(doc_z[key], 3),
+            "doc_null": [round(null.median, 4), round(null.spread, 4), null.size],
+            "doc_rank": rank_no,
+            "doc_margin": round(rank(c) - rank(other), 4) if other is not None else None,
+            "anchors": ev.anchors,
+            "mutual_best": len(ev.mutual),
+            "chain": ev.chain,
+            "chain_coverage": round(ev.chain_coverage, 4),
+            "length_ratio": round(ev.length_ratio, 3),
+            **(ev.path or {}),
+            "parallel_candidates": len(parallel_ok),
+            "candidates_examined": len(order),
+            "thresholds": params.as_dict(),
+            "miner": miner,
+            "signature": pairing_signature(params, method=method, mt_model=mt_model if has_mt else None),
+            "embedding_model": emb_mod.MODEL_NAME,
+            "version": VERSION,
+        }
+        mode = "parallel" if key in parallel else "comparable"
+        out.decisions.append(PairDecision(src.key, key, round(c.cosine, 4), mode, method, record))
+    out.decisions.sort(key=lambda d: (d.mode != "parallel", -d.score))
+    return out
+
+
+def pair_documents(sources: Sequence[DocText], targets: Sequence[DocText], *,
+                   params: PairingParams | None = None, counts: WorkCounts | None = None) -> list[PairDecision]:
+    """Decisions for every (source, target) pair judged to belong together, all in memory.
+
+    Sorted by source key, parallel first, then by score. A source with no
+    partner gets no decision. The pipeline decides the same way from stored
+    vectors and evidence (stages.alignment), one new document at a time.
     """
     p = params or PairingParams()
     if not sources or not targets:
         return []
-    src_vecs = np.stack([_doc_vector(list(d.mt) if d.mt is not None else list(d.sentences)) for d in sources])
-    src_xl = np.stack([_doc_vector(list(d.sentences)) for d in sources])
-    tgt_vecs = np.stack([_doc_vector(list(d.sentences)) for d in targets])
-    # cross-lingual document similarity (source text itself) and, where MT exists, monolingual
-    sims = src_xl @ tgt_vecs.T
-    sims_mt = src_vecs @ tgt_vecs.T
+    by_key = {d.key: d for d in targets}
+    tgt_vecs = np.stack([doc_vector(d.sentences) for d in targets])
+    sample = null_rows([d.key for d in targets], p.null_sample)
     out: list[PairDecision] = []
-    for a, src in enumerate(sources):
-        mt, method, _ = usable_signals(src.sentences, list(src.mt) if src.mt is not None else None, "hybrid")
-        if mt is None and src.mt is not None:
-            src = replace(src, mt=None)
-        for b in candidate_targets(sims[a], sims_mt[a] if mt is not None else None, p.candidates, p.same_story_cos):
-            tgt = targets[b]
-            sim = float(sims[a, b])
-            ev = pair_evidence(src, tgt, method, p)
-            same = ev["pairs"] >= p.min_pairs or sim >= p.same_story_cos
-            if not same:
-                continue
-            n, m = len(src.sentences), len(tgt.sentences)
-            ratio = max(n, m) / max(1, min(n, m))
-            parallel = (
-                ev["coverage"] >= p.parallel_coverage
-                and ev["monotone"] >= p.parallel_monotone
-                and ratio <= p.parallel_length_ratio
-            )
-            record = {
-                "doc_cosine": round(sim, 4),
-                "doc_cosine_mt": round(float(sims_mt[a, b]), 4) if src.mt is not None else None,
-                "sentence_pairs": ev["pairs"],
-                "coverage": ev["coverage"],
-                "monotone": ev["monotone"],
-                "length_ratio": round(ratio, 3),
-                "thresholds": p.as_dict(),
-                "miner": MinerParams.for_method(method).as_dict(),
-                "candidates_per_source": p.candidates,
-                "embedding_model": emb_mod.MODEL_NAME,
-                "version": VERSION,
-            }
-            mode = "parallel" if parallel else "comparable"
-            out.append(PairDecision(src.key, tgt.key, round(sim, 4), mode, method, record))
+    for src in sources:
+        src_ok, _ = source_method(src)
+        xl = tgt_vecs @ doc_vector(src.sentences)
+        mt = tgt_vecs @ doc_vector(src_ok.mt) if src_ok.mt is not None else None
+        rows = candidate_rows(xl, mt, p.candidates)
+        cands = [Candidate(targets[b].key, float(xl[b]), float(mt[b]) if mt is not None else None) for b in rows]
+        out.extend(decide(src, cands, doc_null(xl[sample], p), p, by_key.__getitem__, counts=counts).decisions)
     out.sort(key=lambda d: (d.src_key, d.mode != "parallel", -d.score))
     return out

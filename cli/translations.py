@@ -28,6 +28,16 @@ def import_command(args: argparse.Namespace) -> int:
             print(f"  {line}", file=sys.stderr)
         if len(outcome.unknown) > 10:
             print(f"  ... and {len(outcome.unknown) - 10} more", file=sys.stderr)
+    if outcome.conflicts:
+        print(f"{len(outcome.conflicts)} lines translate a sentence already translated differently above them; "
+              "the first translation was kept:", file=sys.stderr)
+        for line in outcome.conflicts[:10]:
+            print(f"  {line}", file=sys.stderr)
+    if outcome.partial:
+        print(f"{len(outcome.partial)} documents are now only partly translated by {args.model}; their MT is used "
+              "once every sentence has one:", file=sys.stderr)
+        for line in outcome.partial[:10]:
+            print(f"  {line}", file=sys.stderr)
     print("The next `xlalign run` aligns these documents again with this MT (a new alignment, signature "
           f"naming mtmodel:{args.model}).")
     return 0

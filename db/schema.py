@@ -19,12 +19,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 
 metadata = MetaData(naming_convention={
@@ -150,6 +152,9 @@ document_pairs = Table(
     Column("params", Text, nullable=False, server_default="{}"),
     Column("run_id", Integer, ForeignKey("runs.id")),
     _created(),
+    # false once the source was decided again and this target is no longer among its partners (0006);
+    # the row and its alignments stay, as every stored result does
+    Column("is_current", Boolean, nullable=False, server_default=true()),
     UniqueConstraint("src_document_id", "tgt_document_id"),
 )
 
@@ -193,4 +198,54 @@ alignment_sentences = Table(
     Column("ord", Integer, primary_key=True),
     Column("sentence_id", Integer, ForeignKey("sentences.id", ondelete="CASCADE"), nullable=False),
     Index(None, "sentence_id"),
+)
+
+# --- the candidate index (migration 0006): what pairing needs to do work proportional to new documents ---
+
+document_vectors = Table(  # a document's mean e5 sentence embedding, and its MT's, stored when first seen
+    "document_vectors", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("embedding_model", String(200), nullable=False),
+    Column("mt_model", String(200), nullable=False, server_default=""),  # "": the document's own text
+    Column("dim", Integer, nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float32, little-endian
+    _created(),
+    UniqueConstraint("document_id", "embedding_model", "mt_model"),
+)
+
+pairing_sources = Table(  # a source's current pairing decision under one configuration
+    "pairing_sources", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("src_document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("config", String(64), nullable=False),  # sha256 of align.pairing.config_signature + target language
+    Column("signature", Text, nullable=False),  # the source's own: method, MT model, every parameter
+    Column("signature_sha", String(64), nullable=False),  # sha256 of it: the key of its pairing_evidence rows
+    Column("method", String(16), nullable=False),
+    Column("mt_model", String(200)),
+    Column("candidates", Text, nullable=False),  # JSON [[target id, cosine, MT cosine or null], ...]
+    Column("kth_score", Float, nullable=False),  # a new target closer than this enters the candidates
+    Column("decision", Text, nullable=False),  # JSON [[target id, mode], ...]
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("src_document_id", "config"),
+)
+
+pairing_evidence = Table(  # sentence-level evidence of one examined (source, target) pair, reused on re-decisions
+    "pairing_evidence", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("src_document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("tgt_document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("signature_sha", String(64), nullable=False),  # sha256 of the source's pairing signature
+    Column("evidence", Text, nullable=False),  # JSON of align.pairing.Evidence
+    UniqueConstraint("src_document_id", "tgt_document_id", "signature_sha"),
+    Index(None, "tgt_document_id"),
+)
+
+pairing_marks = Table(  # how far pairing has got: the newest document and translation it has seen, per target language
+    "pairing_marks", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

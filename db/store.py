@@ -26,9 +26,13 @@ from xlalign.db.schema import (
     alignment_sentences,
     alignments,
     document_pairs,
+    document_vectors,
     documents,
     input_files,
     pair_alignments,
+    pairing_evidence,
+    pairing_marks,
+    pairing_sources,
     paragraphs,
     runs,
     sentences,
@@ -51,6 +55,18 @@ def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict], conflict
         return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     conn.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=list(conflict)), list(rows))
+
+
+def upsert(conn: Connection, table: Table, rows: Sequence[dict], conflict: Sequence[str],
+           update_columns: Sequence[str]) -> None:
+    """INSERT ... ON CONFLICT (conflict) DO UPDATE SET update_columns, for SQLite and PostgreSQL."""
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=list(conflict),
+                                      set_={c: getattr(stmt.excluded, c) for c in update_columns})
+    conn.execute(stmt, list(rows))
 
 
 def start_run(engine: Engine, *, parameters: dict, versions: dict, flow_run_id: str | None = None) -> int:
@@ -175,3 +191,59 @@ def save_alignment(engine: Engine, *, pair_id: int, groups: Sequence[Any], src_i
 
 def _positions(indices: Sequence[int]) -> str:
     return "[" + ", ".join(str(i) for i in indices) + "]"
+
+
+# --- pairing: the candidate index (migration 0006) ---
+
+def save_document_vectors(engine: Engine, rows: Sequence[dict]) -> None:
+    """Rows: document_id, embedding_model, mt_model ("" for the document's own text), dim, vector (bytes)."""
+    with writing(engine) as conn:
+        insert_ignore(conn, document_vectors, rows, ["document_id", "embedding_model", "mt_model"])
+
+
+def save_pairs(engine: Engine, *, src_document_id: int, signature_sha: str, decisions: Sequence[dict],
+               evidence: dict[int, dict], target_lang: str, run_id: int | None) -> dict[int, int]:
+    """Store one source's pairs and the evidence computed for them, in one transaction; target id -> pair id.
+
+    `decisions`: tgt_document_id, score, mode, method, params. A pair decided
+    again takes the new mode, score and params; this source's other current
+    pairs with `target_lang` documents stop being current (their rows and
+    alignments stay). `evidence`: target id -> JSON of what was computed now.
+    """
+    with writing(engine) as conn:
+        upsert(conn, pairing_evidence, [dict(src_document_id=src_document_id, tgt_document_id=t,
+                                             signature_sha=signature_sha, evidence=to_json(ev))
+                                        for t, ev in sorted(evidence.items())],
+               ["src_document_id", "tgt_document_id", "signature_sha"], ["evidence"])
+        upsert(conn, document_pairs, [dict(
+            src_document_id=src_document_id, tgt_document_id=d["tgt_document_id"], score=d["score"], mode=d["mode"],
+            method=d["method"], params=to_json(d["params"]), run_id=run_id, is_current=True) for d in decisions],
+            ["src_document_id", "tgt_document_id"], ["score", "mode", "method", "params", "is_current"])
+        kept = [d["tgt_document_id"] for d in decisions]
+        targets = select(documents.c.id).where(documents.c.lang == target_lang)
+        conn.execute(update(document_pairs).where(
+            document_pairs.c.src_document_id == src_document_id, document_pairs.c.is_current.is_(True),
+            document_pairs.c.tgt_document_id.not_in(kept), document_pairs.c.tgt_document_id.in_(targets))
+            .values(is_current=False))
+        return {r.tgt_document_id: r.id for r in conn.execute(
+            select(document_pairs.c.tgt_document_id, document_pairs.c.id).where(
+                document_pairs.c.src_document_id == src_document_id, document_pairs.c.tgt_document_id.in_(kept)))}
+
+
+def save_source_state(engine: Engine, *, src_document_id: int, config: str, signature: str, signature_sha: str,
+                      method: str, mt_model: str | None, candidates: list, kth_score: float,
+                      decision: list, run_id: int | None) -> None:
+    """A source's decision is complete (pairs stored and aligned): the row that says it need not be made again."""
+    with writing(engine) as conn:
+        upsert(conn, pairing_sources, [dict(
+            src_document_id=src_document_id, config=config, signature=signature, signature_sha=signature_sha,
+            method=method, mt_model=mt_model, candidates=to_json(candidates), kth_score=kth_score,
+            decision=to_json(decision), run_id=run_id, updated_at=datetime.now(UTC))], ["src_document_id", "config"],
+            ["signature", "signature_sha", "method", "mt_model", "candidates", "kth_score", "decision", "run_id",
+             "updated_at"])
+
+
+def save_marks(engine: Engine, marks: dict[str, str], run_id: int | None) -> None:
+    with writing(engine) as conn:
+        upsert(conn, pairing_marks, [dict(name=k, value=v, run_id=run_id, updated_at=datetime.now(UTC))
+                                     for k, v in sorted(marks.items())], ["name"], ["value", "run_id", "updated_at"])

@@ -36,7 +36,7 @@ BOILERPLATE_PATTERNS = [
 ]
 LEADING_STAMP = re.compile(r"^\s*(date|published|updated)\s*:?\s*\d{4}-\d{2}-\d{2}\s+", re.I)
 # Ends like a sentence: terminal punctuation, then perhaps closing quotes or brackets.
-SENTENCE_END = re.compile(r"[.!?…][\"'”»)\]’]*\s*$")
+SENTENCE_END = re.compile(r"[.!?…][\"'”“»)\]’]*\s*$")  # “ closes a Bulgarian „quote“
 MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 MD_AUTOLINK = re.compile(r"<https?://[^>]+>")

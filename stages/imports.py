@@ -35,6 +35,8 @@ class ImportOutcome:
     added: int  # translation rows stored now
     kept: int  # sentences that already had a translation by this model (left as they were)
     unknown: tuple[str, ...]  # "where: source" of translations whose source sentence is not stored
+    conflicts: tuple[str, ...] = ()  # "where: source" of a second, different translation of a source (first kept)
+    partial: tuple[str, ...] = ()  # "document: n of m" where this model now translates only some sentences
 
 
 def import_signature(file: TranslationFile, model: str) -> str:
@@ -57,8 +59,14 @@ def import_translations(engine: Engine, file: TranslationFile, *, model: str, ta
     signature = import_signature(file, model)
     rows: dict[int, dict] = {}
     unknown: list[str] = []
+    conflicts: list[str] = []
+    first: dict[str, str] = {}
     matched = 0
     for pair in file.pairs:
+        key = " ".join(pair.source.split())
+        if first.setdefault(key, pair.translation) != pair.translation:
+            conflicts.append(f"{pair.where}: {pair.source[:80]}")
+            continue
         ids = next((found[h] for h in hashes[pair.source] if h in found), None)
         if ids is None:
             unknown.append(f"{pair.where}: {pair.source[:80]}")
@@ -75,5 +83,12 @@ def import_translations(engine: Engine, file: TranslationFile, *, model: str, ta
     for line in unknown[:5]:
         log.warning("%s: no stored sentence has this text (import after `xlalign run` has stored the "
                     "documents, and check --lang): %s", file.path, line)
+    for line in conflicts[:5]:
+        log.warning("%s: a second, different translation of the same sentence; the first one is kept: %s",
+                    file.path, line)
+    # pairing and alignment use a document's MT only when it covers every sentence: say where it does not
+    partial = tuple(f"{source}: {done} of {total} sentences" for _, source, total, done
+                    in queries.partial_translations(engine, model, rows))
     return ImportOutcome(model=model, pairs=len(file.pairs), matched=matched, sentences=len(rows),
-                         added=len(rows) - len(kept), kept=len(kept), unknown=tuple(unknown))
+                         added=len(rows) - len(kept), kept=len(kept), unknown=tuple(unknown),
+                         conflicts=tuple(conflicts), partial=partial)

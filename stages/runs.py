@@ -67,6 +67,9 @@ def summarize(outcomes: list[IngestOutcome], translated: list, aligned) -> dict:
         "document_pairs": aligned.pairs,
         "alignment_groups_added": aligned.alignments_added,
         "alignments_already_present": aligned.skipped_existing,
+        "pairing_work": {name: getattr(aligned, name, 0) for name in (
+            "vectors_computed", "sources_decided", "evidence_computed", "evidence_reused", "path_checks",
+            "alignments_planned")},
         "failures": [{"source": o.source, "error": o.error} for o in outcomes if o.error],
         "notes": [t.message for t in translated if t.message] + list(aligned.notes),
     }

@@ -59,15 +59,51 @@ def test_miner_with_real_embeddings_finds_translations_among_unrelated():
 def test_pair_documents_tells_translation_from_related_coverage():
     src = DocText("bg1", "bg", BG, None)
     translation = DocText("en-translation", "en", EN[:3] + [UNRELATED] + EN[3:], None)
-    related = DocText("en-related", "en", [EN[0], OTHER[0], OTHER[1], EN[4], OTHER[2], OTHER[3], OTHER[4]], None)
+    related = DocText("en-related", "en", [EN[0], OTHER[0], EN[2], OTHER[1], EN[4], OTHER[2], OTHER[3], OTHER[4]],
+                      None)
     unrelated = DocText("en-unrelated", "en", OTHER, None)
     decisions = {d.tgt_key: d for d in pair_documents([src], [translation, related, unrelated])}
-    assert decisions["en-translation"].mode == "parallel"
-    assert decisions["en-related"].mode == "comparable"
-    assert "en-unrelated" not in decisions
+    # a translation is paired with its original alone (PairingParams.comparable_beside_parallel)
+    assert list(decisions) == ["en-translation"] and decisions["en-translation"].mode == "parallel"
     d = decisions["en-translation"]
-    assert d.src_key == "bg1" and d.method == "embed" and d.params["sentence_pairs"] >= 5
+    assert d.src_key == "bg1" and d.method == "embed" and d.params["reason"] == "translation"
+    assert d.params["path_coverage"] >= 0.8 and d.params["path_spans"]
+    # without the translation, the article that shares three of its sentences is related coverage
+    decisions = {d.tgt_key: d for d in pair_documents([src], [related, unrelated])}
+    assert list(decisions) == ["en-related"] and decisions["en-related"].mode == "comparable"
+    assert decisions["en-related"].params["anchors"] >= 3
     assert pair_documents([], [translation]) == []
+
+
+OTHER_BG = [  # unrelated Bulgarian sentences: same language as the source, nothing in common with it
+    "Централната банка запази лихвените проценти без промяна за трети пореден месец.",
+    "В дъждовната гора в Северно Перу е открит нов вид жаба.",
+    "Фестивалът ще покаже повече от двеста филма от четиридесет страни.",
+    "Инженерите изпитват батерия, която се зарежда за по-малко от десет минути.",
+    "Фериботната линия между двата острова беше спряна заради силния вятър.",
+    "Туристи изпълниха площада на стария град, за да гледат годишния парад на цветята.",
+]
+
+
+def test_the_right_partner_second_by_raw_cosine_is_still_paired():
+    """A small built collection where a target close to everything by document cosine (unrelated text in
+    the source's own language, which e5 places near any Bulgarian document) outranks the real translation:
+    the sentence-level comparison picks the translation and leaves the hub alone."""
+    import numpy as np
+
+    from xlalign.align.pairing import doc_vector
+
+    src = DocText("bg1", "bg", BG, None)
+    hub = DocText("hub", "en", OTHER_BG, None)
+    translation = DocText("en-translation", "en", EN, None)
+    unrelated = DocText("en-unrelated", "en", OTHER, None)
+    targets = [hub, translation, unrelated]
+    v = doc_vector(BG)
+    raw = [float(v @ doc_vector(t.sentences)) for t in targets]
+    assert int(np.argmax(raw)) == 0 and sorted(raw, reverse=True)[1] == raw[1], raw  # the translation is second
+    decisions = pair_documents([src], targets)
+    assert [(d.tgt_key, d.mode) for d in decisions] == [("en-translation", "parallel")]
+    assert decisions[0].params["doc_rank"] == 2 and decisions[0].params["doc_margin"] < 0
 
 
 def _seed_sentences(path, lang):
@@ -135,16 +171,28 @@ def test_only_the_closest_targets_get_the_sentence_level_look():
     import numpy as np
 
     from xlalign.align import DocText, PairingParams, pair_documents
-    from xlalign.align.pairing import candidate_targets
+    from xlalign.align.index import candidate_rows
 
-    story = PairingParams().same_story_cos
-    assert story < 0.96
     sims = np.array([0.90, 0.97, 0.80, 0.93, 0.96])
-    assert candidate_targets(sims, None, 2, story) == [1, 4]
-    assert candidate_targets(sims, np.array([0.99, 0.0, 0.0, 0.0, 0.0]), 2, story) == [0, 1, 4]  # MT cosine counts
-    assert candidate_targets(sims, None, 1, story) == [1, 4]  # past the same-story threshold: always examined
-    assert candidate_targets(sims, None, None, story) == [0, 1, 2, 3, 4]
+    assert candidate_rows(sims, None, 2) == [1, 4]
+    assert candidate_rows(sims, np.array([0.99, 0.0, 0.0, 0.0, 0.0]), 2) == [0, 1]  # the MT cosine counts
+    # no target joins past a threshold (a collection about one story would make that quadratic)
+    assert candidate_rows(sims, None, 1) == [1]
+    assert candidate_rows(sims, None, None) == [1, 4, 3, 0, 2]
     # with a single candidate per source the brief still finds its original among unrelated documents
     targets = [DocText("other", "en", UNRELATED_EN, None), DocText("en", "en", BRIEF_EN, None)]
     decisions = pair_documents([DocText("bg", "bg", BRIEF_BG, None)], targets, params=PairingParams(candidates=1))
-    assert [(d.tgt_key, d.mode, d.params["candidates_per_source"]) for d in decisions] == [("en", "parallel", 1)]
+    assert [(d.tgt_key, d.mode, d.params["candidates_examined"]) for d in decisions] == [("en", "parallel", 1)]
+
+
+def test_the_null_sample_is_fixed_size_and_stable_as_documents_arrive():
+    from xlalign.align.index import null_rows
+
+    keys = [str(i) for i in range(1000)]
+    sample = null_rows(keys, 256)
+    assert len(sample) == 256 and list(sample) == sorted(sample)
+    chosen = {keys[i] for i in sample}
+    grown = keys + [str(i) for i in range(1000, 1010)]
+    more = {grown[i] for i in null_rows(grown, 256)}
+    assert len(chosen - more) <= 10  # a new document displaces at most one sampled one
+    assert list(null_rows(keys[:5], 256)) == [0, 1, 2, 3, 4]

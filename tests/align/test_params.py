@@ -66,3 +66,21 @@ def test_explicit_parameters_are_the_ones_used():
 def test_a_parameter_object_of_the_wrong_mode_is_refused():
     with pytest.raises(ValueError, match="mode 'comparable' takes MinerParams"):
         plan_alignment(S, S, src_mt=S, method="mt", mode="comparable", params=AlignerParams())
+
+
+@pytest.mark.parametrize("cls", [MinerParams, PairingParams], ids=lambda c: c.__name__)
+def test_every_miner_and_pairing_value_names_the_dev_sets_behind_it(cls):
+    """A value changes only when the change holds on every dev set its field names (`param(dev=...)`)."""
+    evidence = cls.evidence()
+    assert set(evidence) == set(cls.reasons())
+    assert [name for name, sets in evidence.items() if not sets] == (["max_group"] if cls is MinerParams else [])
+    assert all(isinstance(s, str) and ":" in s or "(" in s for sets in evidence.values() for s in sets)
+
+
+def test_each_method_has_its_miner_bars_and_every_one_is_in_the_signature():
+    bars = {m: MinerParams.for_method(m) for m in ("hybrid", "mt", "embed")}
+    assert bars["embed"].lexical_weight > 0 and bars["hybrid"].lexical_weight == bars["mt"].lexical_weight == 0
+    assert bars["embed"].z_over_chance < bars["hybrid"].z_over_chance < bars["mt"].z_over_chance
+    plan = plan_alignment(S, S, method="embed", mode="comparable")
+    for name, short, _ in plan.settings.leaves():
+        assert f"|{short}:" in plan.signature, name

@@ -43,10 +43,25 @@ EN_REPORT = f"{BRIEF_EN[0]}\n\n{BRIEF_EN[1]} The port will keep longer opening h
 
 
 def row_counts(url: str) -> dict[str, int]:
+    """Rows of the content tables; pairs and alignments as far as they are current.
+
+    How files are split over runs changes the order they arrive in: a translation stored before its
+    original is first paired with related coverage, then, when the original arrives, with it; the
+    earlier pair stays, no longer current (`document_pairs.is_current`). What is current is the same.
+    """
     engine = create_engine(url)
+    current = select(document_pairs.c.id).where(document_pairs.c.is_current.is_(True))
     try:
         with engine.connect() as conn:
-            counts = {t.name: conn.scalar(select(func.count()).select_from(t)) for t in CONTENT_TABLES}
+            counts = {t.name: conn.scalar(select(func.count()).select_from(t)) for t in CONTENT_TABLES
+                      if t not in (document_pairs, alignments, alignment_sentences)}
+            counts["document_pairs"] = conn.scalar(select(func.count()).select_from(current.subquery()))
+            counts["alignments"] = conn.scalar(select(func.count()).select_from(alignments)
+                                               .where(alignments.c.pair_id.in_(current)))
+            counts["alignment_sentences"] = conn.scalar(
+                select(func.count()).select_from(alignment_sentences)
+                .join(alignments, alignments.c.id == alignment_sentences.c.alignment_id)
+                .where(alignments.c.pair_id.in_(current)))
             counts["content"] = sorted(conn.execute(select(documents.c.sha256)).scalars())
             return counts
     finally:

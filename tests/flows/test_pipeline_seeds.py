@@ -110,8 +110,9 @@ def test_second_run_adds_nothing(seeds_run):
     url, _, second, counts_after_first = seeds_run
     assert _counts(get_engine(url)) == counts_after_first
     assert second["documents_new"] == 0 and second["translated"] == 0 and second["alignment_groups_added"] == 0
-    # every pair was recognised as aligned from its planned signature, before any alignment work
-    assert second["document_pairs"] > 0 and second["alignments_already_present"] == second["document_pairs"]
+    # nothing new: no source decided, no pair planned (pairing keeps its state in the database)
+    assert second["document_pairs"] == 0 and second["alignments_already_present"] == 0
+    assert set(second["pairing_work"].values()) == {0}
     with get_engine(url).connect() as conn:
         assert conn.execute(select(func.count()).select_from(runs)).scalar_one() == 2
 

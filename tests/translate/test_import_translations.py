@@ -110,6 +110,45 @@ def test_cli_import_says_what_it_stored_and_what_it_could_not(db_url, tmp_path, 
     out, err = capsys.readouterr()
     assert "1 translations by human stored for 1 sentences (1 of 2 lines matched)" in out
     assert "1 lines match no stored sentence" in err and "line 2: Непознато изречение." in err
+    assert "1 documents are now only partly translated by human" in err and f"{BG_SOURCE}: 1 of 3 sentences" in err
     nothing = _tsv(tmp_path / "none.tsv", [("Непознато изречение.", "Unknown.")])
     assert main(["translations", "import", "--model", "human", str(nothing), "--db", db_url]) == 1
     assert "store the documents first" in capsys.readouterr().err
+
+
+def test_a_second_translation_of_a_sentence_is_reported_and_the_first_kept(db_url, tmp_path):
+    engine = get_engine(db_url)
+    bg = _store_story(engine)
+    rows = [(text, mt) for (_, text), mt in zip(bg, STORY_MT)] + [(bg[0][1], "Another translation.")]
+    outcome = import_translations(engine, read_translation_file(_tsv(tmp_path / "mt.tsv", rows)), model="human",
+                                  target_lang="en")
+    assert outcome.conflicts == (f"line 4: {bg[0][1]}",) and outcome.added == 3 and outcome.unknown == ()
+    with engine.connect() as conn:
+        assert queries.translations_of(conn, 1, "human")[bg[0][0]] == STORY_MT[0]
+
+
+def test_a_partial_import_is_reported_and_not_used_as_the_documents_mt(db_url, tmp_path):
+    """Pairing and alignment use a document's MT only when every sentence has one: the import says which
+    documents it leaves partly translated, and the next run aligns them without it."""
+    engine = get_engine(db_url)
+    bg = _store_story(engine)
+    file = read_translation_file(_tsv(tmp_path / "mt.tsv", [(bg[0][1], STORY_MT[0]), (bg[1][1], STORY_MT[1])]))
+    outcome = import_translations(engine, file, model="human", target_lang="en")
+    assert outcome.partial == (f"{BG_SOURCE}: 2 of 3 sentences",)
+    pair_and_align(engine, target_lang="en", method="hybrid", run_id=None)
+    with engine.connect() as conn:
+        signatures = [r[0] for r in conn.exec_driver_sql("SELECT DISTINCT signature FROM alignments")]
+    assert signatures and all(s.startswith("align:embed|") for s in signatures)
+    rest = read_translation_file(_tsv(tmp_path / "rest.tsv", [(bg[2][1], STORY_MT[2])]))
+    assert import_translations(engine, rest, model="human", target_lang="en").partial == ()
+    pair_and_align(engine, target_lang="en", method="hybrid", run_id=None)
+    with engine.connect() as conn:
+        signatures = [r[0] for r in conn.exec_driver_sql("SELECT DISTINCT signature FROM alignments")]
+    assert any("|mtmodel:human|" in s for s in signatures)
+
+
+def test_the_seed_mt_reads_as_a_tsv():
+    from harness.shared_data import DATA, require_shared
+
+    file = read_translation_file(require_shared(DATA / "seed-comparable" / "003.mt.tsv"))
+    assert file.fmt == "tsv" and len(file.pairs) == 30 and len({p.source for p in file.pairs}) == 30
