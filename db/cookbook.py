@@ -65,13 +65,22 @@ the older version's sentences and alignments stay where they were (`src_version`
 in `parallel_sentences` say which version a pair comes from).
 
 Schema changes are Alembic revisions shipped in `db/migrations/versions/` (0001: the first
-schema; 0002: document versions, full-text search; 0003: `pair_alignments`). Every command migrates the database it
-opens, and `xlalign db upgrade` does only that, for any older xlalign database; concurrent
-processes wait for each other (an advisory lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite)."""
+schema; 0002: document versions, full-text search; 0003: `pair_alignments`; 0004: run statuses up to
+32 characters, `pid`/`host`/`heartbeat_at` on `runs`, the lock table `xlalign_locks`). Every command
+that writes migrates the database it opens, and `xlalign db upgrade` does only that, for any older
+xlalign database; concurrent processes wait for each other (a row of `xlalign_locks` on PostgreSQL,
+`BEGIN IMMEDIATE` on SQLite), for at most `XLALIGN_LOCK_TIMEOUT` seconds (120), then stop with a sentence."""
 
-ROLE_INTRO = """**Read-only access for researchers (PostgreSQL).** `xlalign db grant-readonly ROLE [--password PW]`
+ROLE_INTRO = """**Read-only access for researchers (PostgreSQL).** `xlalign db grant-readonly ROLE [--password-stdin]`
 creates a login role that can `SELECT` from the views (`parallel_sentences`,
-`unaligned_sentences`, `document_versions`) and nothing else: no base tables, no writes. It runs:"""
+`unaligned_sentences`, `document_versions`) and nothing else. What makes it read-only is what it
+lacks, since PostgreSQL lets every role turn its own `default_transaction_read_only` off (even with
+`ALTER ROLE ... SET`): no right on any table or sequence, no membership of other roles (NOINHERIT), no
+temporary tables (TEMPORARY is revoked from PUBLIC and kept for the role that runs the command), no
+large objects (the functions that create them are revoked from PUBLIC; the command refuses to run
+while `lo_compat_privileges` is on), and no hold on xlalign's locks (rows of `xlalign_locks`, on
+which it has no right, instead of advisory keys any role can take). A password is hashed
+(SCRAM-SHA-256) before it is sent and never printed. It runs:"""
 
 EXPORT_NOTE = """**Exports** stream rows, so they work on databases of any size:
 `xlalign export --format tmx OUT.tmx` (TMX 1.4b, one `<tu>` per pair with `xml:lang` on each
