@@ -5,9 +5,11 @@ import argparse
 
 
 def upgrade_command(args: argparse.Namespace) -> int:
+    from xlalign.db.check import check_database
     from xlalign.db.engine import describe, make_engine
     from xlalign.db.migrate import current_revision, upgrade
 
+    check_database(args.db, must_exist=False)
     engine = make_engine(args.db)
     before = current_revision(engine)
     after = upgrade(engine)
@@ -19,18 +21,27 @@ def upgrade_command(args: argparse.Namespace) -> int:
 
 
 def grant_readonly_command(args: argparse.Namespace) -> int:
+    import sys
+
+    from xlalign.db.check import check_database
     from xlalign.db.engine import describe, get_engine
     from xlalign.db.roles import grant_readonly
 
-    grant_readonly(get_engine(args.db), args.role, getattr(args, "password", None))
+    password = getattr(args, "password", None)
+    if getattr(args, "password_stdin", False):
+        password = sys.stdin.readline().rstrip("\r\n")
+    check_database(args.db, must_exist=True)
+    grant_readonly(get_engine(args.db), args.role, password)
     print(f"role {args.role} can now read the views of {describe(args.db)} and nothing else")
     return 0
 
 
 def search_command(args: argparse.Namespace) -> int:
+    from xlalign.db.check import check_database
     from xlalign.db.engine import get_engine
     from xlalign.db.search import format_hit, search_pairs
 
+    check_database(args.db, must_exist=True)  # reading: never create an empty database by a typo
     hits = search_pairs(get_engine(args.db), args.term, limit=getattr(args, "limit", 20))
     if not hits:
         print(f"no aligned pair mentions {args.term!r}")
@@ -40,9 +51,11 @@ def search_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
+    from xlalign.db.check import check_database
     from xlalign.db.engine import get_engine
     from xlalign.db.export import export_pairs
 
+    check_database(args.db, must_exist=True)
     n, files = export_pairs(get_engine(args.db), args.format, args.out, min_score=args.min_score, lang=args.lang)
     where = ", ".join(str(f) for f in files) or "no file (nothing matched)"
     print(f"wrote {n} pairs to {where}")

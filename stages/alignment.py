@@ -13,9 +13,11 @@ alignment.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from xlalign import cancel
 from xlalign.align import embeddings, pair_documents, plan_alignment, run_plan
 from xlalign.db import queries, store
 from xlalign.ingest.langid import detect_language
@@ -90,19 +92,48 @@ def _load_doc_texts(
     return sources, targets, ids, mt_models, notes
 
 
-def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int | None) -> AlignOutcome:
-    """Pair every source document with its target documents and align each pair once."""
+Progress = Callable[[int, int], None]
+EMBED_CHUNK = 256
+
+
+def _embed_with_progress(docs: list[DocText], progress: Progress | None) -> None:
+    """Embed every sentence (and MT) once up front, so pairing finds them cached and a bar can show it."""
+    texts = list(dict.fromkeys(t for d in docs for t in (*d.sentences, *(d.mt or ()))))
+    if not texts or not embeddings.available():
+        return
+    for start in range(0, len(texts), EMBED_CHUNK):
+        cancel.check()
+        embeddings.embed(texts[start:start + EMBED_CHUNK])
+        if progress is not None:
+            progress(min(start + EMBED_CHUNK, len(texts)), len(texts))
+
+
+def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int | None,
+                   embed_progress: Progress | None = None, align_progress: Progress | None = None) -> AlignOutcome:
+    """Pair every source document with its target documents and align each pair once.
+
+    Stops between pairs when a stop is requested (`cancel.Stopped`): every
+    alignment stored so far is complete, the rest is made by the next run.
+    """
     sources, targets, ids, mt_models, notes = _load_doc_texts(engine, target_lang)
     for note in notes:
         log.warning("%s", note)
     if not sources or not targets:
         return AlignOutcome(notes=tuple(notes))
     embeddings.use_default_disk_cache()
+    _embed_with_progress(sources + targets, embed_progress)
     by_key = {d.key: d for d in sources + targets}
     decisions = pair_documents(sources, targets)
     added = skipped = 0
-    for decision in decisions:
+    without_mt: list[str] = []
+    for done, decision in enumerate(decisions):
+        cancel.check()
+        if align_progress is not None:
+            align_progress(done, len(decisions))
         src, tgt = by_key[decision.src_key], by_key[decision.tgt_key]
+        if method == "mt" and src.mt is None:
+            without_mt.append(src.key)  # --method mt asks for MT; without it there is nothing to align by
+            continue
         pair_id = store.save_pair(engine, src_document_id=int(src.key), tgt_document_id=int(tgt.key),
                                   score=decision.score, mode=decision.mode, method=decision.method,
                                   params=decision.params, run_id=run_id)
@@ -122,4 +153,12 @@ def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int
             if note not in notes:
                 log.warning("%s", note)
                 notes.append(note)
+    if align_progress is not None:
+        align_progress(len(decisions), len(decisions))
+    if without_mt:
+        docs = ", ".join(sorted(set(without_mt), key=int))
+        note = (f"--method mt: document(s) {docs} have no usable machine translation, so their pairs were not "
+                "aligned; install a translation model (`xlalign models install FROM en`) or use --method hybrid")
+        log.warning("%s", note)
+        notes.append(note)
     return AlignOutcome(pairs=len(decisions), alignments_added=added, skipped_existing=skipped, notes=tuple(notes))
