@@ -96,7 +96,8 @@ def without_password(url: str) -> tuple[str, str | None]:
     password = parsed.password
     if password is None:
         return url, None
-    return parsed.set(password=None).render_as_string(hide_password=False), str(password)
+    # URL.set(password=None) means "leave it": URL is a named tuple, so replace the field itself
+    return parsed._replace(password=None).render_as_string(hide_password=False), str(password)
 
 
 def with_password(url: str, password: str) -> str:

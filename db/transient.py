@@ -60,7 +60,7 @@ def describe_error(error: BaseException, limit: int = 300) -> str:
     says what went wrong.
     """
     if isinstance(error, sa_exc.DBAPIError) and error.orig is not None:
-        name, message = type(error.orig).__name__, str(error.orig)
+        name, message = type(error).__name__, str(error.orig)
     elif isinstance(error, sa_exc.TimeoutError):
         name, message = "TimeoutError", str(error).split(" (Background on this error")[0]
     else:

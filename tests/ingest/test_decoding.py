@@ -19,7 +19,7 @@ BG = ("Градският съвет на Пловдив одобри новия
 def test_one_stray_byte_in_utf8_keeps_the_text_utf8_with_a_warning(tmp_path):
     """It used to decode the whole file as KOI8-R: 27 mojibake sentences in language `uz`."""
     raw = BG.encode("utf-8")
-    cut = raw.index(" ".encode(), 100)
+    cut = raw.index(b" ", 100)
     path = tmp_path / "stray.bg.txt"
     path.write_bytes(raw[:cut] + b"\xff" + raw[cut:])
     article = read_article(path)

@@ -29,7 +29,7 @@ def finish_within(seconds: float, fn, *args):
     def target():
         try:
             result["value"] = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+        except BaseException as exc:
             result["error"] = exc
 
     thread = threading.Thread(target=target, daemon=True)
