@@ -231,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         if exc.filename is None:
             print(f"{command}: {exc.strerror or exc}; run again with --debug for the traceback", file=sys.stderr)
+        elif isinstance(exc, (FileExistsError, NotADirectoryError)) and os.path.isfile(exc.filename):
+            print(f"{command}: {exc.filename} is a file, where a folder is needed; check the path", file=sys.stderr)
         else:
             print(f"{command}: {exc.filename}: {exc.strerror or exc}; check the path and its permissions",
                   file=sys.stderr)
