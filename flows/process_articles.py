@@ -24,12 +24,9 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import math
-import os
 from collections import deque
 from pathlib import Path
 from typing import Any
-
-os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "xlalign")
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
