@@ -16,7 +16,7 @@ from typing import Any
 from xlalign import cancel
 from xlalign.flows import interrupt, secrets
 from xlalign.flows.parameters import to_parameter
-from xlalign.flows.server import TemporaryServer, check_configured, configured_api_url
+from xlalign.flows.server import TemporaryServer, check_configured, configured_api_url, drain_prefect_workers
 
 PREFECT_LOGGERS = ("prefect", "prefect.flow_runs", "prefect.task_runs", "prefect.server", "prefect.client",
                    "prefect._internal", "prefect.events", "uvicorn", "httpx", "httpcore")
@@ -54,7 +54,10 @@ def run_in_process(paths: list[str], *, db_url: str, target_lang: str, method: s
                 assert server is not None
                 server.start()
                 with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-                    state = _run(process_articles, paths, db_url, target_lang, method, workers)
+                    try:
+                        state = _run(process_articles, paths, db_url, target_lang, method, workers)
+                    finally:
+                        drain_prefect_workers()
         finally:
             if server is not None:
                 server.close()

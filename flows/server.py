@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -62,6 +61,28 @@ def check_configured(api_url: str) -> None:
         raise UserError(f"PREFECT_API_URL is {api_url}, but no Prefect server answers there: start it "
                         "(`prefect server start`), fix the URL, or unset PREFECT_API_URL to run with a temporary "
                         "server of xlalign's own")
+
+
+def drain_prefect_workers(timeout_s: float = 5.0) -> None:
+    """Send the logs and events Prefect still holds, while the server is up (at most `timeout_s`).
+
+    Prefect ships them from background threads and drains those at exit; with
+    the server already stopped, that exit waits on connection retries.
+    """
+    import threading
+
+    def drain() -> None:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        with contextlib.suppress(Exception):
+            APILogWorker.drain_all(timeout=timeout_s)
+        with contextlib.suppress(Exception):
+            EventsWorker.drain_all(timeout=timeout_s)
+
+    worker = threading.Thread(target=drain, name="xlalign-drain-prefect", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
 
 
 class TemporaryServer:
@@ -119,14 +140,14 @@ class TemporaryServer:
         return ""
 
     def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL after 5 s); safe to call twice, and from a signal handler."""
+        """Stop the server (SIGTERM, then SIGKILL after 3 s); safe to call twice."""
         proc, self.proc = self.proc, None
         if proc is None or proc.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
             proc.terminate()
         try:
-            proc.wait(timeout=5)
+            proc.wait(timeout=3)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, 9)
@@ -144,22 +165,3 @@ class TemporaryServer:
         self.stop()
         with contextlib.suppress(OSError):
             self.log_path.unlink()
-
-
-@contextlib.contextmanager
-def prefect_api(server: TemporaryServer | None = None) -> Iterator[TemporaryServer | None]:
-    """Within the block Prefect talks to the configured server (checked) or to a temporary one."""
-    configured = configured_api_url()
-    if configured:
-        check_configured(configured)
-        yield None
-        return
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    server = server or TemporaryServer()
-    try:
-        server.start()
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield server
-    finally:
-        server.close()
