@@ -131,12 +131,12 @@ def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int
         if align_progress is not None:
             align_progress(done, len(decisions))
         src, tgt = by_key[decision.src_key], by_key[decision.tgt_key]
-        if method == "mt" and src.mt is None:
-            without_mt.append(src.key)  # --method mt asks for MT; without it there is nothing to align by
-            continue
         pair_id = store.save_pair(engine, src_document_id=int(src.key), tgt_document_id=int(tgt.key),
                                   score=decision.score, mode=decision.mode, method=decision.method,
                                   params=decision.params, run_id=run_id)
+        if method == "mt" and src.mt is None:
+            without_mt.append(src.key)  # --method mt asks for MT; without it there is nothing to align by
+            continue
         plan = plan_alignment(src.sentences, tgt.sentences, src_mt=src.mt, method=method, mode=decision.mode,
                               mt_model=mt_models.get(src.key))
         if queries.has_alignment(engine, pair_id, plan.signature):

@@ -127,6 +127,15 @@ def test_a_prefect_api_url_with_no_server_behind_it_is_a_sentence(tmp_path, arti
     assert proc.returncode == 1 and f"PREFECT_API_URL is {url}, but no Prefect server answers there" in sentence(proc)
 
 
+def test_a_temporary_server_that_does_not_start_is_a_sentence(tmp_path, article):
+    """1 in 21 concurrent starts on a busy machine failed with a raw "Timed out ... ephemeral" traceback."""
+    proc = xlalign("run", str(article), "--db", f"sqlite:///{tmp_path / 'x.sqlite'}", cwd=tmp_path,
+                   env={"XLALIGN_SERVER_STARTUP_TIMEOUT": "0.01"})
+    line = sentence(proc)
+    assert proc.returncode == 1 and "the temporary Prefect server could not be started" in line
+    assert "run again, raise XLALIGN_SERVER_STARTUP_TIMEOUT" in line
+
+
 def test_nothing_to_read_and_bad_arguments(tmp_path):
     proc = xlalign("run", str(tmp_path / "nope"), cwd=tmp_path)
     assert proc.returncode == 1 and "no such file or folder" in sentence(proc)

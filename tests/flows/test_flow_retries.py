@@ -55,7 +55,7 @@ def flow_run_id_of(state) -> str:
 def test_flow_stores_documents_records_failures_and_publishes_summary(prefect_harness, tmp_path, db_url):
     """On PostgreSQL a run with one bad file used to fail at its end: `completed_with_failures` did not fit."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, FlowRunFilter, FlowRunFilterId
 
     from xlalign.flows.process_articles import process_articles
 
@@ -73,6 +73,10 @@ def test_flow_stores_documents_records_failures_and_publishes_summary(prefect_ha
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
             flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
+        names = sorted(t.name for t in client.read_task_runs(flow_run_filter=FlowRunFilter(
+            id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))))
+    assert [n for n in names if n.startswith("ingest ")] == ["ingest broken.txt", "ingest story-000.txt",
+                                                              "ingest story-001.txt", "ingest story-002.txt"], names
     by_key = {a.key: a for a in artifacts}
     table = by_key["xlalign-run-summary"]
     assert table.type == "table" and '"documents"' in str(table.data)

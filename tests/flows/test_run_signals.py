@@ -117,6 +117,19 @@ def test_a_signal_mid_run_marks_it_interrupted_stops_the_server_and_exits(db_url
     assert 0 < stored < 400 and recorded == stored, "an unprocessed file was recorded, or a stored one was not"
 
 
+def test_a_second_ctrl_c_leaves_at_once_without_a_traceback(tmp_path):
+    """A second Ctrl-C used to exit 1 with a traceback, leaving the run `running`."""
+    write_articles(tmp_path / "in", 400)
+    proc = start([str(tmp_path / "in"), "--db", f"sqlite:///{tmp_path / 'x.sqlite'}"], tmp_path)
+    seen = wait_for_line(proc, "read files")
+    server = children(proc.pid)
+    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in "".join(seen)
+    assert gone_within(server, 15), "the temporary Prefect server outlived the run"
+
+
 def test_kill_9_leaves_no_prefect_server_behind_and_the_dead_run_is_reported(tmp_path):
     url = f"sqlite:///{tmp_path / 'x.sqlite'}"
     write_articles(tmp_path / "in", 400)
@@ -149,6 +162,8 @@ def test_bad_inputs_missing_paths_and_fifos_are_reported_and_the_rest_stored(db_
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 3, err[-2000:]
         assert "Traceback" not in err
+        # Prefect's own chatter is kept down: no "Finished in state Completed()" per task, no server banner
+        assert "Finished in state" not in err and "Starting temporary server" not in err
         failed = [line for line in out.splitlines() if line.startswith("  failed: ")]
         assert len(failed) == 5, out
         for words in ("pipe.txt: is a FIFO", "dangling.txt: is a broken symbolic link", "missing: no such file",
