@@ -43,13 +43,15 @@ def run_command(args: argparse.Namespace) -> int:
         raise UserError(f"no such file or folder: {', '.join(args.paths)}")
     check_database(args.db, must_exist=False)
     _check_method(args.method, args.target_lang)
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # before Prefect is imported
+    if not getattr(args, "debug", False):
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # before Prefect is imported
     _configure_logging()
     from xlalign.flows.local import run_in_process
     from xlalign.stages.runs import one_line
 
     summary = run_in_process([str(p) for p in args.paths], db_url=args.db, target_lang=args.target_lang,
-                             method=args.method, workers=getattr(args, "workers", 4))
+                             method=args.method, workers=getattr(args, "workers", 4),
+                             debug=getattr(args, "debug", False))
     print(one_line(summary))
     for failure in summary["failures"]:
         print(f"  failed: {failure['error']}")

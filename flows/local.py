@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 
@@ -30,18 +31,48 @@ class RunInterrupted(cancel.Interrupted):
         self.summary = summary
 
 
-def quiet_prefect() -> None:
+class _NoTraceback(logging.Formatter):
+    """Formats a record without its traceback: on the terminal an error is one line (--debug shows more)."""
+
+    def __init__(self, inner: logging.Formatter | None):
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.exc_info or record.exc_text or record.stack_info:
+            record = copy.copy(record)
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return self.inner.format(record)
+
+
+def _not_a_final_state(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("Finished in state")
+
+
+def quiet_prefect(debug: bool = False) -> None:
+    """Prefect's loggers at WARNING, no tracebacks, no "Finished in state ...": the CLI says how the run ended."""
+    if debug:
+        return
     for name in PREFECT_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("prefect.flow_runs").setLevel(logging.CRITICAL)
+    task_runs = logging.getLogger("prefect.task_runs")
+    if _not_a_final_state not in task_runs.filters:
+        task_runs.addFilter(_not_a_final_state)  # a failed task's error is what the CLI's sentence says
+    for logger in (logging.getLogger(), *(logging.getLogger(n) for n in PREFECT_LOGGERS)):
+        for handler in logger.handlers:
+            if isinstance(handler, logging.StreamHandler) and not isinstance(handler.formatter, _NoTraceback):
+                handler.setFormatter(_NoTraceback(handler.formatter))
 
 
-def run_in_process(paths: list[str], *, db_url: str, target_lang: str, method: str, workers: int) -> dict:
+def run_in_process(paths: list[str], *, db_url: str, target_lang: str, method: str, workers: int,
+                   debug: bool = False) -> dict:
     """Run `process_articles` here and return its summary (RunInterrupted after a signal)."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from xlalign.flows.process_articles import process_articles
 
-    quiet_prefect()
+    quiet_prefect(debug)
     configured = configured_api_url()
     server = None if configured else TemporaryServer()
     cancel.reset()

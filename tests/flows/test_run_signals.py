@@ -46,9 +46,19 @@ def start(args: list[str], cwd: Path, **env: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
 
 
-def wait_for_line(proc: subprocess.Popen, words: str, timeout_s: float = 240) -> list[str]:
-    """Read stderr until a line holds `words`; the lines read (the rest is drained in the background)."""
-    seen: list[str] = []
+class Lines(list):
+    """stderr lines, read by a thread to the end; `finish()` waits for the last of them."""
+
+    thread: threading.Thread
+
+    def finish(self, timeout_s: float = 60) -> str:
+        self.thread.join(timeout_s)
+        return "".join(self)
+
+
+def wait_for_line(proc: subprocess.Popen, words: str, timeout_s: float = 240) -> Lines:
+    """Read stderr until a line holds `words`; the rest is read in the background (wait with `.finish()`)."""
+    seen = Lines()
     found = threading.Event()
 
     def read() -> None:
@@ -59,9 +69,18 @@ def wait_for_line(proc: subprocess.Popen, words: str, timeout_s: float = 240) ->
                 found.set()
         found.set()
 
-    threading.Thread(target=read, daemon=True).start()
+    seen.thread = threading.Thread(target=read, daemon=True)
+    seen.thread.start()
     assert found.wait(timeout_s) and any(words in line for line in seen), "".join(seen)[-3000:]
     return seen
+
+
+def stdout_and_exit(proc: subprocess.Popen, timeout_s: float = 60) -> str:
+    """Wait for the process (a hang fails here); its stdout (stderr belongs to the `Lines` reader)."""
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    proc.wait(timeout_s)
+    return out
 
 
 def children(pid: int) -> list[int]:
@@ -103,10 +122,10 @@ def test_a_signal_mid_run_marks_it_interrupted_stops_the_server_and_exits(db_url
     server = children(proc.pid)
     assert server, "no temporary Prefect server was started"
     proc.send_signal(signum)
-    out, _ = proc.communicate(timeout=60)  # a hang fails here
-    assert proc.returncode == 128 + signum, "".join(seen)[-2000:]
+    out = stdout_and_exit(proc)
+    errors = seen.finish()
+    assert proc.returncode == 128 + signum, errors[-2000:]
     assert gone_within(server, 15), "the temporary Prefect server outlived the run"
-    errors = "".join(seen)
     assert "Traceback" not in errors and "Crash detected" not in errors
     assert f"interrupted by {signal.Signals(signum).name}" in errors and "run again to do the rest" in errors
     assert "s3cret-pw" not in errors + out
@@ -125,8 +144,8 @@ def test_a_second_ctrl_c_leaves_at_once_without_a_traceback(tmp_path):
     server = children(proc.pid)
     proc.send_signal(signal.SIGINT)
     proc.send_signal(signal.SIGINT)
-    proc.communicate(timeout=60)
-    assert proc.returncode == 130 and "Traceback" not in "".join(seen)
+    stdout_and_exit(proc)
+    assert proc.returncode == 130 and "Traceback" not in seen.finish()
     assert gone_within(server, 15), "the temporary Prefect server outlived the run"
 
 
@@ -134,10 +153,11 @@ def test_kill_9_leaves_no_prefect_server_behind_and_the_dead_run_is_reported(tmp
     url = f"sqlite:///{tmp_path / 'x.sqlite'}"
     write_articles(tmp_path / "in", 400)
     proc = start([str(tmp_path / "in"), "--db", url], tmp_path)
-    wait_for_line(proc, "read files")
+    seen = wait_for_line(proc, "read files")
     server = children(proc.pid)
     proc.kill()
-    proc.wait(30)
+    stdout_and_exit(proc)
+    seen.finish()
     assert server and gone_within(server, 15), "kill -9 left the temporary Prefect server running (an orphan)"
     summary = subprocess.run([sys.executable, "-m", "xlalign.cli.main", "summary", "--db", url], capture_output=True,
                              text=True, timeout=120, cwd=tmp_path)
@@ -200,11 +220,33 @@ def test_a_held_lock_ends_in_a_sentence_or_on_sigterm(pg_db_url, tmp_path):
         assert proc.returncode == 3, err[-2000:]
         assert f"failed: {path}: LockTimeout: gave up after waiting 2 s for the lock on versions of {path}" in out
         proc = start([str(path), "--db", pg_db_url], tmp_path, XLALIGN_LOCK_TIMEOUT="600")
-        wait_for_line(proc, "run 2: 1 file(s)")
+        seen = wait_for_line(proc, "run 2: 1 file(s)")
         time.sleep(3)  # now polling for the lock
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
+        stdout_and_exit(proc)
+        err = seen.finish()
     holder.dispose()
     assert proc.returncode == 143 and "Traceback" not in err
     statuses = [r[0] for r in rows(pg_db_url, select(runs.c.status).order_by(runs.c.id))]
     assert statuses == ["completed_with_failures", "interrupted"]
+
+
+def test_a_failure_inside_the_flow_is_one_sentence_without_a_traceback(pg_db_url, tmp_path):
+    """The migration lock held elsewhere while the run's first task migrates: LockTimeout, as a sentence."""
+    from xlalign.db.engine import make_engine
+    from xlalign.db.locks import LEGACY_ADVISORY_KEY
+    from xlalign.db.migrate import upgrade
+
+    [path] = write_articles(tmp_path / "in", 1)
+    upgrade(make_engine(pg_db_url), "0003")  # before the lock table: the old advisory key guards migrations
+    holder = create_engine(pg_db_url)
+    with holder.connect() as conn, conn.begin():
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LEGACY_ADVISORY_KEY})
+        proc = start([str(path), "--db", with_password(pg_db_url)], tmp_path, XLALIGN_LOCK_TIMEOUT="2")
+        out, err = proc.communicate(timeout=300)
+    holder.dispose()
+    assert proc.returncode == 1, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert "Traceback" not in err and "Finished in state" not in err, err
+    assert lines[-1].startswith("xlalign run: gave up after waiting 2 s for the migration lock"), err
+    assert len([line for line in lines if "migration lock" in line]) == 1, err
