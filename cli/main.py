@@ -240,11 +240,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line, the traceback only when asked for
         if args.debug:
             traceback.print_exc()
-        message = " ".join(str(exc).split())
-        if len(message) > 300:
-            message = message[:299] + "…"
-        print(_mask(f"{command}: unexpected error ({type(exc).__name__}: {message}); run again with --debug for "
-                    "the traceback, and please report it", args), file=sys.stderr)
+        from xlalign.db.transient import describe_error  # the driver's first line, not SQL and parameters
+
+        message = " ".join(describe_error(exc).split())
+        print(_mask(f"{command}: unexpected error ({message}); run again with --debug for the traceback, and "
+                    "please report it", args), file=sys.stderr)
         return 1
 
 
