@@ -44,10 +44,8 @@ def _die_with_parent(parent: int) -> None:
 def main(argv: list[str]) -> int:
     parent, port = int(argv[0]), int(argv[1])
     _die_with_parent(parent)
-    import prefect
     import uvicorn
 
-    sys.path.insert(0, str(prefect.__module_path__.parent))
     uvicorn.run("prefect.server.api.server:create_app", factory=True, host="127.0.0.1", port=port,
                 log_level="error", lifespan="on")
     return 0

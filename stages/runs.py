@@ -5,7 +5,8 @@ it is still alive; it ends `completed`, `completed_with_failures`, `failed`
 or `interrupted`. A row left `running` by a process that is gone (`kill -9`,
 a lost machine) is found by `dead_runs`: on the same host its pid is not
 alive (it is then marked `abandoned`); elsewhere its heartbeat is older than
-`STALE_AFTER_S`. The counts in a summary are the rows this run inserted
+`STALE_AFTER_S` (it is reported), or older than `ABANDON_AFTER_S` (marked
+`abandoned` too: rows from before heartbeats never get one). The counts in a summary are the rows this run inserted
 (`db.queries.run_counts`), so they hold under retries and concurrent runs.
 """
 from __future__ import annotations
@@ -31,6 +32,7 @@ VERSIONED = ("xlalign", "argostranslate", "ctranslate2", "sentencepiece", "nanoe
              "sqlalchemy")
 HEARTBEAT_S = 15.0
 STALE_AFTER_S = 120.0  # eight missed heartbeats: the process is gone, or cannot reach the database
+ABANDON_AFTER_S = 24 * 3600.0  # silent for a day (or older than heartbeats): certainly gone
 
 
 def versions() -> dict[str, str]:
@@ -92,14 +94,18 @@ def dead_runs(engine: Engine, *, stale_after_s: float = STALE_AFTER_S, mark: boo
     sentences: list[str] = []
     gone: list[int] = []
     stale = {r["id"] for r in queries.stale_runs(engine, older_than_s=stale_after_s)}
+    ancient = {r["id"] for r in queries.stale_runs(engine, older_than_s=ABANDON_AFTER_S)}
     for run in queries.running_runs(engine):
         who = f"pid {run['pid']} on {run['host']}" if run["pid"] else "a process of an older xlalign"
         since = _when(run["heartbeat_at"] or run["started_at"])
-        if run["host"] == host and run["pid"] and not _pid_alive(run["pid"]) and run["pid"] != os.getpid():
+        same_host_gone = (run["host"] == host and run["pid"] and not _pid_alive(run["pid"])
+                          and run["pid"] != os.getpid())
+        if same_host_gone or run["id"] in ancient:
             gone.append(run["id"])
             marked = "marked abandoned" if mark else "still marked running"
-            sentences.append(f"run {run['id']} ({who}) stopped without finishing (its process is gone; last "
-                             f"heartbeat {since}): {marked}; run the same inputs again to complete it")
+            why = "its process is gone" if same_host_gone else "silent for over a day"
+            sentences.append(f"run {run['id']} ({who}) stopped without finishing ({why}; last heartbeat {since}): "
+                             f"{marked}; run the same inputs again to complete it")
         elif run["id"] in stale:
             sentences.append(f"run {run['id']} ({who}) has not reported since {since}: it probably died; if so, run "
                              "the same inputs again to complete it")

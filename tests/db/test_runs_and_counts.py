@@ -56,18 +56,25 @@ def test_a_run_whose_process_died_is_reported_and_marked_abandoned(db_url):
     dead = run_stage.begin(engine, paths=["a"])
     alive = run_stage.begin(engine, paths=["b"])
     elsewhere = run_stage.begin(engine, paths=["c"])
-    old = datetime.now(UTC) - timedelta(hours=1)
+    ancient = run_stage.begin(engine, paths=["d"])
+    now = datetime.now(UTC)
     with engine.begin() as conn:
         conn.execute(update(runs).where(runs.c.id == dead).values(pid=_dead_pid()))
-        conn.execute(update(runs).where(runs.c.id == elsewhere).values(host="another-host", pid=1, heartbeat_at=old))
+        conn.execute(update(runs).where(runs.c.id == elsewhere).values(host="another-host", pid=1,
+                                                                        heartbeat_at=now - timedelta(hours=1)))
+        conn.execute(update(runs).where(runs.c.id == ancient).values(host=None, pid=None, heartbeat_at=None,
+                                                                      started_at=now - timedelta(days=3)))
     assert run_stage.dead_runs(engine, mark=False)[0].startswith(f"run {dead} ")
     sentences = run_stage.dead_runs(engine)
-    assert len(sentences) == 2
+    assert len(sentences) == 3
     assert f"run {dead} " in sentences[0] and "its process is gone" in sentences[0] and "marked abandoned" in sentences[0]
     assert f"run {elsewhere} " in sentences[1] and "has not reported since" in sentences[1]
+    assert f"run {ancient} (a process of an older xlalign)" in sentences[2] and "silent for over a day" in sentences[2]
     with engine.connect() as conn:
         status = dict(conn.execute(select(runs.c.id, runs.c.status)).all())
-    assert status[dead] == "abandoned" and status[alive] == "running" and status[elsewhere] == "running"
+    assert status[dead] == status[ancient] == "abandoned"
+    assert status[alive] == "running" and status[elsewhere] == "running"
+    assert run_stage.dead_runs(engine) == sentences[1:2], "marked rows are not reported again"
 
 
 def test_a_database_at_0003_with_a_running_row_upgrades(db_url):
