@@ -5,9 +5,11 @@ import argparse
 
 
 def upgrade_command(args: argparse.Namespace) -> int:
+    from xlalign.db.check import check_database
     from xlalign.db.engine import describe, make_engine
     from xlalign.db.migrate import current_revision, upgrade
 
+    check_database(args.db, must_exist=False)
     engine = make_engine(args.db)
     before = current_revision(engine)
     after = upgrade(engine)
@@ -19,10 +21,17 @@ def upgrade_command(args: argparse.Namespace) -> int:
 
 
 def grant_readonly_command(args: argparse.Namespace) -> int:
+    import sys
+
+    from xlalign.db.check import check_database
     from xlalign.db.engine import describe, get_engine
     from xlalign.db.roles import grant_readonly
 
-    grant_readonly(get_engine(args.db), args.role, getattr(args, "password", None))
+    password = getattr(args, "password", None)
+    if getattr(args, "password_stdin", False):
+        password = sys.stdin.readline().rstrip("\r\n")
+    check_database(args.db, must_exist=True)
+    grant_readonly(get_engine(args.db), args.role, password)
     print(f"role {args.role} can now read the views of {describe(args.db)} and nothing else")
     return 0
 
@@ -31,9 +40,11 @@ def search_command(args: argparse.Namespace) -> int:
     """Pairs mentioning a term, as text to read or (--json) a JSON array of parallel_sentences rows."""
     import json
 
+    from xlalign.db.check import check_database
     from xlalign.db.engine import get_engine
     from xlalign.db.search import SearchFilter, format_hit, search_pairs
 
+    check_database(args.db, must_exist=True)  # reading: never create an empty database by a typo
     hits = search_pairs(get_engine(args.db), args.term, limit=getattr(args, "limit", 20),
                         mode="substring" if getattr(args, "substring", False) else "words",
                         where=SearchFilter(lang=getattr(args, "lang", None), source=getattr(args, "source", None)))
@@ -52,9 +63,11 @@ def export_command(args: argparse.Namespace) -> int:
     """Write the filtered pairs; with OUT `-` the data goes to stdout and the report to stderr."""
     import sys
 
+    from xlalign.db.check import check_database
     from xlalign.db.engine import get_engine
     from xlalign.db.export import STDOUT, ExportFilter, export_pairs
 
+    check_database(args.db, must_exist=True)
     where = ExportFilter(min_score=args.min_score, lang=args.lang, tgt_lang=getattr(args, "tgt_lang", None),
                          kinds=tuple(getattr(args, "kind", None) or ()), max_group=getattr(args, "max_group", None),
                          mode=getattr(args, "mode", None), method=getattr(args, "method", None),

@@ -7,9 +7,18 @@ argostranslate, Prefect, the embedding model).
 
 Errors: a handler raises `xlalign.errors.UserError` for anything the user can
 fix; `main` prints its one sentence, prefixed with the command, and returns
-its exit code (1, or 2 for arguments that cannot work together, as argparse's
-own errors). Anything else is a bug: one line naming it, and the traceback
-only with `--debug`. Ctrl-C is 130.
+its exit code. Anything else is a bug: one line naming it, and the traceback
+only with `--debug`. Exit codes (also in the README):
+
+    0    done
+    1    an error: the sentence says what to do
+    2    usage: arguments or a URL that cannot work (argparse's own errors too)
+    3    `xlalign run`: the run finished, but some inputs failed (listed)
+    130  interrupted by Ctrl-C (SIGINT); 143: by SIGTERM
+    141  the output was closed early (`xlalign summary | head`): quietly
+
+Prefect's anonymous usage telemetry is switched off for every command
+(`DO_NOT_TRACK=1`) unless the user opts in by setting `DO_NOT_TRACK=0`.
 """
 from __future__ import annotations
 
@@ -21,9 +30,12 @@ import traceback
 from collections.abc import Callable
 from datetime import date
 
+from xlalign import cancel
 from xlalign.errors import UserError
 
 DEFAULT_DB_ENV = "XLALIGN_DB"
+EXIT_FILES_FAILED = 3
+EXIT_BROKEN_PIPE = 141
 
 
 def default_db_url() -> str:
@@ -58,6 +70,26 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
 
 
+MAX_WORKERS = 32  # = xlalign.flows.process_articles.MAX_WORKERS (the engine's pool has room for them)
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_WORKERS}, not {value}")
+    return value
+
+
+def _telemetry_off() -> None:
+    """No anonymous usage data to Prefect unless the user asked for it (DO_NOT_TRACK=0)."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    if os.environ["DO_NOT_TRACK"].strip().lower() not in ("0", "false", "no"):
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xlalign",
@@ -73,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=["hybrid", "mt", "embed"], default="hybrid",
                    help="alignment signal (hybrid falls back to embed when no MT model is installed)")
     p.add_argument("--summary", action="store_true", help="print the database summary afterwards")
+    p.add_argument("--workers", type=_workers, default=4, metavar="N",
+                   help="files read and stored at once (1-32, default 4); each holds one database connection")
     p.set_defaults(func=_handler("xlalign.cli.run:run_command"))
 
     p = sub.add_parser("summary", help="print what the database holds")
@@ -140,7 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=_handler("xlalign.cli.db:upgrade_command"))
     d = dsub.add_parser("grant-readonly", help="PostgreSQL: a login ROLE that can read the views and nothing else")
     d.add_argument("role", metavar="ROLE")
-    d.add_argument("--password", default=None, metavar="PW", help="set (or change) the role's login password")
+    d.add_argument("--password", default=None, metavar="PW", help="set (or change) the role's login password (visible in ps: "
+                   "prefer --password-stdin)")
+    d.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     _add_db_option(d)
     d.set_defaults(func=_handler("xlalign.cli.db:grant_readonly_command"))
 
@@ -208,25 +244,76 @@ def _command_name(args: argparse.Namespace) -> str:
     return " ".join(["xlalign", *[w for w in words if w]])
 
 
+def _quiet_stdout() -> None:
+    """The reader of our output went away (`| head`): send the rest nowhere, without a message."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _mask(text: str, args: argparse.Namespace) -> str:
+    """`text` with the database password (if any) replaced by ***: it is never printed."""
+    url = getattr(args, "db", None)
+    secrets = [getattr(args, "password", None)]
+    if url and ":" in url and "@" in url:
+        from xlalign.db.engine import without_password
+
+        try:
+            secrets.append(without_password(url)[1])
+        except Exception:  # not a URL: nothing to mask
+            pass
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
+    _telemetry_off()
     args = build_parser().parse_args(argv)
     if getattr(args, "db", "absent") is None:
         args.db = default_db_url()
+    command = _command_name(args)
     try:
         return int(args.func(args) or 0)
+    except cancel.Interrupted as exc:
+        summary = getattr(exc, "summary", None) or {}
+        stored = (f"; {summary.get('documents', 0)} of {summary.get('files', 0)} files stored, run again to do "
+                  "the rest") if summary else ""
+        print(f"{command}: interrupted by {cancel.signal_name(exc.signum)}{stored}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
-        print(f"{_command_name(args)}: interrupted", file=sys.stderr)
+        print(f"{command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except UserError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"{_command_name(args)}: {exc}", file=sys.stderr)
+        print(_mask(f"{command}: {exc}", args), file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a path the command was given cannot be written or read
+        if args.debug:
+            traceback.print_exc()
+        if exc.filename is None:
+            print(f"{command}: {exc.strerror or exc}; run again with --debug for the traceback", file=sys.stderr)
+        elif isinstance(exc, (FileExistsError, NotADirectoryError)) and os.path.isfile(exc.filename):
+            print(f"{command}: {exc.filename} is a file, where a folder is needed; check the path", file=sys.stderr)
+        else:
+            print(f"{command}: {exc.filename}: {exc.strerror or exc}; check the path and its permissions",
+                  file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug: say so in one line, the traceback only when asked for
         if args.debug:
             traceback.print_exc()
-        print(f"{_command_name(args)}: unexpected error ({type(exc).__name__}: {exc}); run again with "
-              "--debug for the traceback, and please report it", file=sys.stderr)
+        from xlalign.db.transient import describe_error  # the driver's first line, not SQL and parameters
+
+        message = " ".join(describe_error(exc).split())
+        print(_mask(f"{command}: unexpected error ({message}); run again with --debug for the traceback, and "
+                    "please report it", args), file=sys.stderr)
         return 1
 
 

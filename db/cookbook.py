@@ -76,15 +76,25 @@ the older version's sentences and alignments stay where they were (`src_version`
 in `parallel_sentences` say which version a pair comes from).
 
 Schema changes are Alembic revisions shipped in `db/migrations/versions/` (0001: the first
-schema; 0002: document versions, full-text search; 0003: `pair_alignments`; 0005: document
-metadata, substring search, the `alignment_groups` and `pair_summaries` views). Every command migrates the database it
-opens, and `xlalign db upgrade` does only that, for any older xlalign database; concurrent
-processes wait for each other (an advisory lock on PostgreSQL, `BEGIN IMMEDIATE` on SQLite)."""
+schema; 0002: document versions, full-text search; 0003: `pair_alignments`; 0004: run statuses up to
+32 characters, `pid`/`host`/`heartbeat_at` on `runs`, the lock table `xlalign_locks`; 0005: document
+metadata, substring search, the `alignment_groups` and `pair_summaries` views; 0006: the candidate
+index (stored document vectors and pairing state, `document_pairs.is_current`)). Every command
+that writes migrates the database it opens, and `xlalign db upgrade` does only that, for any older
+xlalign database; concurrent processes wait for each other (a row of `xlalign_locks` on PostgreSQL,
+`BEGIN IMMEDIATE` on SQLite), for at most `XLALIGN_LOCK_TIMEOUT` seconds (120), then stop with a sentence."""
 
 ROLE_INTRO = ("""**Read-only access for researchers (PostgreSQL only: SQLite has no roles; on SQLite, share the
-file or `xlalign browse`).** `xlalign db grant-readonly ROLE [--password PW]` creates a login role
+file or `xlalign browse`).** `xlalign db grant-readonly ROLE [--password-stdin]` creates a login role
 that can `SELECT` from the views (""" + ", ".join(f"`{v}`" for v in VIEW_NAMES) + """) and nothing
-else: no base tables, no writes. It runs, in `psql` (not `sqlite3`):""")
+else. What makes it read-only is what it lacks, since PostgreSQL lets every role turn its own
+`default_transaction_read_only` off (even with `ALTER ROLE ... SET`): no right on any table or
+sequence, no membership of other roles (NOINHERIT), no temporary tables (TEMPORARY is revoked from
+PUBLIC and kept for the role that runs the command), no large objects (the functions that create them
+are revoked from PUBLIC; the command refuses to run while `lo_compat_privileges` is on), and no hold on
+xlalign's locks (rows of `xlalign_locks`, on which it has no right, instead of advisory keys any role
+can take). A password is hashed (SCRAM-SHA-256) before it is sent and never printed. It runs, in
+`psql` (not `sqlite3`):""")
 
 EXPORT_NOTE = """**Exports** stream rows, so they work on databases of any size:
 `xlalign export --format tmx OUT.tmx` (TMX 1.4b: the header's `srclang` is the export's source

@@ -23,6 +23,13 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+# Connections an engine keeps at most: a flow run's worker threads (at most POOL_SIZE - 4, see
+# flows.process_articles.MAX_WORKERS) each hold one at a time, plus the flow itself and the run's
+# heartbeat. With no overflow, a pool timeout cannot happen unless a connection leaks; if it does,
+# it is a transient error that is retried and then reported for that file, never a silent loss.
+POOL_SIZE = 36
+POOL_TIMEOUT_S = 60
+PG_CONNECT_TIMEOUT_S = 10
 
 
 @lru_cache(maxsize=8)
@@ -41,12 +48,19 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **_pool(parsed))
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        args = {"connect_timeout": PG_CONNECT_TIMEOUT_S} if parsed.get_backend_name() == "postgresql" else {}
+        engine = create_engine(url, pool_pre_ping=True, connect_args=args, **_pool(parsed))
     return engine
+
+
+def _pool(parsed) -> dict:
+    if parsed.get_backend_name() == "sqlite" and (not parsed.database or parsed.database == ":memory:"):
+        return {}  # one in-memory database per connection: SQLAlchemy's SingletonThreadPool
+    return {"pool_size": POOL_SIZE, "max_overflow": 0, "pool_timeout": POOL_TIMEOUT_S}
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -75,6 +89,28 @@ def writing(engine: Engine) -> Iterator[Connection]:
 def describe(url: str) -> str:
     """The URL without its password, for messages and run records."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def without_password(url: str) -> tuple[str, str | None]:
+    """(`url` with no password in it, the password or None): what may be stored, and what may not."""
+    parsed = make_url(url)
+    password = parsed.password
+    if password is None:
+        return url, None
+    # URL.set(password=None) means "leave it": URL is a named tuple, so replace the field itself
+    return parsed._replace(password=None).render_as_string(hide_password=False), str(password)
+
+
+def with_password(url: str, password: str) -> str:
+    """`url` with `password` put back (for connecting only: never store or log the result)."""
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
+def has_password(url: str) -> bool:
+    try:
+        return make_url(url).password is not None
+    except Exception:  # not a URL at all: there is nothing to hide in it that we can tell
+        return False
 
 
 def absolute_sqlite_url(url: str, base: Path) -> str:

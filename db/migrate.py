@@ -3,8 +3,9 @@
 Every `get_engine` call lands here, so two `xlalign run` processes starting on
 an empty database race to migrate it. The loser must wait, then find nothing
 to do: on PostgreSQL a transaction-scoped advisory lock serialises the
-migrations (DDL is transactional, so the winner's work appears all at once);
-on SQLite the migration transaction starts with BEGIN IMMEDIATE, which takes
+migrations (`db.locks.lock_migrations`: a row lock the read-only role cannot
+take, polled until `XLALIGN_LOCK_TIMEOUT`; DDL is transactional, so the
+winner's work appears all at once); on SQLite the migration transaction starts with BEGIN IMMEDIATE, which takes
 the write lock up front (the engine's busy timeout makes the loser wait).
 
 A database made before migrations existed (tables but no `alembic_version`)
@@ -18,12 +19,18 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy.exc import OperationalError
+
+from xlalign.db.locks import LockTimeout, lock_migrations, lock_timeout_s
+from xlalign.errors import UserError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BASELINE = "0001"
-# Any constant works; this one is "xlalign" in ASCII, to be recognisable in pg_locks.
-PG_LOCK_KEY = 0x786C616C69676E
+
+
+class SchemaTooNew(UserError, RuntimeError):
+    """The database was migrated by a newer xlalign than this one."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -52,18 +59,24 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
         return current  # the common case: one cheap read, no lock
     script = ScriptDirectory.from_config(alembic_config())
     if current is not None and current not in {s.revision for s in script.walk_revisions()}:
-        raise RuntimeError(f"the database is at schema revision {current}, which this xlalign does not know "
+        raise SchemaTooNew(f"the database is at schema revision {current}, which this xlalign does not know "
                            f"(its newest is {script.get_current_head()}): it was written by a newer xlalign; "
                            "upgrade xlalign rather than the database")
     with engine.connect() as conn:
         conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
-            cfg = alembic_config(conn)
-            if _made_before_migrations(conn):
-                command.stamp(cfg, BASELINE)
-            command.upgrade(cfg, revision)
+        try:
+            with conn.begin():
+                lock_migrations(conn)
+                cfg = alembic_config(conn)
+                if _made_before_migrations(conn):
+                    command.stamp(cfg, BASELINE)
+                command.upgrade(cfg, revision)
+        except OperationalError as exc:
+            if type(exc.orig).__name__ != "LockNotAvailable":  # psycopg's name for SQLSTATE 55P03
+                raise
+            raise LockTimeout(f"gave up migrating the database after {lock_timeout_s():g} s waiting for a table "
+                              "that another session is using (a long query, or a transaction left open); try "
+                              "again when it is done, or raise XLALIGN_LOCK_TIMEOUT (seconds)") from None
         return MigrationContext.configure(conn).get_current_revision()
 
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, func, select
 
 from xlalign.db.schema import (
+    alignments,
     document_pairs,
     document_vectors,
     documents,
@@ -19,15 +21,65 @@ from xlalign.db.schema import (
     pairing_evidence,
     pairing_marks,
     pairing_sources,
+    runs,
     sentences,
     translations,
 )
 
 
 def recorded_inputs(engine: Engine) -> set[tuple[str, str]]:
-    """(source, sha256) of every input file already processed or failed."""
+    """(source, sha256) of every input file already processed or failed (not those deferred by an outage)."""
     with engine.connect() as conn:
-        return {(r.source, r.sha256) for r in conn.execute(select(input_files.c.source, input_files.c.sha256))}
+        return {(r.source, r.sha256) for r in conn.execute(
+            select(input_files.c.source, input_files.c.sha256).where(input_files.c.status != "deferred"))}
+
+
+def run_counts(engine: Engine, run_id: int) -> dict[str, int]:
+    """The rows run `run_id` itself inserted, by table: what its summary reports.
+
+    Counted from the rows' run_id, so they stay true when tasks are retried
+    (a retry that finds its rows already written adds none) and when runs
+    overlap (a row another run inserted first carries that run's id).
+    """
+    with engine.connect() as conn:
+        def count(table, *where) -> int:
+            return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+        new_docs = select(documents.c.id).where(documents.c.run_id == run_id)
+        return {
+            "documents_new": count(documents, documents.c.run_id == run_id),
+            "sentences_new": count(sentences, sentences.c.document_id.in_(new_docs)),
+            "translated": count(translations, translations.c.run_id == run_id, translations.c.reused_from.is_(None)),
+            "translations_reused": count(translations, translations.c.run_id == run_id,
+                                         translations.c.reused_from.is_not(None)),
+            "document_pairs_new": count(document_pairs, document_pairs.c.run_id == run_id),
+            "alignment_groups_added": count(alignments, alignments.c.run_id == run_id),
+        }
+
+
+def stale_runs(engine: Engine, *, older_than_s: float, now: datetime | None = None) -> list[dict]:
+    """`running` rows whose heartbeat is older than `older_than_s` (or that never had one): id, pid, host, heartbeat_at, started_at."""
+    now = now or datetime.now(UTC)
+    cutoff = now - timedelta(seconds=older_than_s)
+    with engine.connect() as conn:
+        rows = conn.execute(select(runs.c.id, runs.c.pid, runs.c.host, runs.c.heartbeat_at, runs.c.started_at)
+                            .where(runs.c.status == "running").order_by(runs.c.id)).all()
+    stale = []
+    for row in rows:
+        last = row.heartbeat_at or row.started_at
+        if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC
+            last = last.replace(tzinfo=UTC)
+        if last is None or last < cutoff:
+            stale.append(dict(row._mapping))
+    return stale
+
+
+def running_runs(engine: Engine) -> list[dict]:
+    """Every `running` row: id, pid, host, heartbeat_at, started_at."""
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(
+            select(runs.c.id, runs.c.pid, runs.c.host, runs.c.heartbeat_at, runs.c.started_at)
+            .where(runs.c.status == "running").order_by(runs.c.id))]
 
 
 def current_documents(conn: Connection) -> list[tuple[int, str]]:

@@ -47,10 +47,25 @@ runs = Table(
     Column("flow_run_id", String(64)),
     Column("started_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("finished_at", DateTime(timezone=True)),
-    Column("status", String(16), nullable=False, server_default="running"),
+    # running | completed | completed_with_failures | failed | interrupted | abandoned (migration 0004: 32 chars)
+    Column("status", String(32), nullable=False, server_default="running"),
     Column("parameters", Text, nullable=False, server_default="{}"),  # JSON
     Column("versions", Text, nullable=False, server_default="{}"),  # JSON: xlalign, ctranslate2, ...
     Column("summary", Text),  # JSON counts when finished
+    # Who runs it, and when it last said it was alive (0004): a `running` row whose process is gone
+    # or whose heartbeat stopped is a run that died, and `xlalign summary` says so.
+    Column("pid", Integer),
+    Column("host", String(255)),
+    Column("heartbeat_at", DateTime(timezone=True)),
+)
+
+# Row locks that only xlalign's own role can take (0004): the read-only role has no right on this
+# table, so unlike an advisory lock key it cannot hold one to stall ingestion or migrations.
+# Bucket -1 serialises migrations; buckets 0..LOCK_BUCKETS-1 serialise versioning of one source.
+LOCK_BUCKETS = 1024
+locks = Table(
+    "xlalign_locks", metadata,
+    Column("bucket", Integer, primary_key=True, autoincrement=False),
 )
 
 input_files = Table(
@@ -58,7 +73,7 @@ input_files = Table(
     Column("id", Integer, primary_key=True),
     Column("source", Text, nullable=False),
     Column("sha256", String(64), nullable=False),  # "" when the file could not be read at all
-    Column("status", String(16), nullable=False),  # processed | failed
+    Column("status", String(16), nullable=False),  # processed | failed | deferred (database lost: try again)
     Column("error", Text),
     Column("document_id", Integer, ForeignKey("documents.id")),
     Column("run_id", Integer, ForeignKey("runs.id")),

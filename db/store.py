@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, select, text, update
+from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from xlalign.db.engine import writing
+from xlalign.db.locks import lock_source
 from xlalign.db.schema import (
     alignment_sentences,
     alignments,
@@ -49,12 +50,16 @@ def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def _insert(conn: Connection, table: Table, conflict: Sequence[str]) -> Any:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+
+
 def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict], conflict: Sequence[str]) -> None:
     """INSERT ... ON CONFLICT (conflict) DO NOTHING, for SQLite and PostgreSQL."""
     if not rows:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=list(conflict)), list(rows))
+    conn.execute(_insert(conn, table, conflict), list(rows))
 
 
 def upsert(conn: Connection, table: Table, rows: Sequence[dict], conflict: Sequence[str],
@@ -62,44 +67,81 @@ def upsert(conn: Connection, table: Table, rows: Sequence[dict], conflict: Seque
     """INSERT ... ON CONFLICT (conflict) DO UPDATE SET update_columns, for SQLite and PostgreSQL."""
     if not rows:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table)
+    stmt = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
     stmt = stmt.on_conflict_do_update(index_elements=list(conflict),
                                       set_={c: getattr(stmt.excluded, c) for c in update_columns})
     conn.execute(stmt, list(rows))
 
 
-def start_run(engine: Engine, *, parameters: dict, versions: dict, flow_run_id: str | None = None) -> int:
+def insert_ignore_counted(conn: Connection, table: Table, rows: Sequence[dict], conflict: Sequence[str]) -> int:
+    """`insert_ignore`, returning how many rows this statement itself inserted.
+
+    Counted from RETURNING, not from a count before and after: under READ
+    COMMITTED a row another run commits in between would be counted as ours.
+    """
+    if not rows:
+        return 0
+    return len(conn.execute(_insert(conn, table, conflict).returning(table.c.id), list(rows)).all())
+
+
+def start_run(engine: Engine, *, parameters: dict, versions: dict, flow_run_id: str | None = None,
+              pid: int | None = None, host: str | None = None) -> int:
+    now = datetime.now(UTC)
     with writing(engine) as conn:
         return conn.execute(runs.insert().values(
             flow_run_id=flow_run_id, parameters=to_json(parameters), versions=to_json(versions),
+            pid=pid, host=host, heartbeat_at=now,
         ).returning(runs.c.id)).scalar_one()
 
 
-def finish_run(engine: Engine, run_id: int, *, status: str, summary: dict) -> None:
+def heartbeat(engine: Engine, run_id: int) -> None:
+    """Say that run `run_id` is alive (its process writes this every few seconds while it works)."""
     with writing(engine) as conn:
-        conn.execute(update(runs).where(runs.c.id == run_id).values(
-            status=status, summary=to_json(summary), finished_at=datetime.now(UTC)))
+        conn.execute(update(runs).where(runs.c.id == run_id, runs.c.status == "running")
+                     .values(heartbeat_at=datetime.now(UTC)))
+
+
+def finish_run(engine: Engine, run_id: int, *, status: str, summary: dict | None) -> None:
+    """Record how run `run_id` ended: completed, completed_with_failures, failed, interrupted."""
+    now = datetime.now(UTC)
+    values: dict[str, Any] = dict(status=status, finished_at=now, heartbeat_at=now)
+    if summary is not None:
+        values["summary"] = to_json(summary)
+    with writing(engine) as conn:
+        conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
+
+
+def mark_abandoned(engine: Engine, run_ids: Sequence[int]) -> None:
+    """Runs whose process is known to be gone (same host, pid not alive): `abandoned`, not `running`."""
+    if not run_ids:
+        return
+    with writing(engine) as conn:
+        conn.execute(update(runs).where(runs.c.id.in_(list(run_ids)), runs.c.status == "running")
+                     .values(status="abandoned"))
 
 
 def record_input(engine: Engine, *, source: str, sha256: str, status: str, run_id: int | None,
                  error: str | None = None, document_id: int | None = None) -> None:
-    """Remember a file that was seen, once per (path, content), with its outcome."""
+    """Remember a file that was seen, once per (path, content), with its outcome.
+
+    `deferred` (the database was lost while the file was stored) never
+    overwrites `processed`: a file stored by another run stays stored.
+    """
     with writing(engine) as conn:
         insert_ignore(conn, input_files, [dict(source=source, sha256=sha256, status=status, error=error,
                                                document_id=document_id, run_id=run_id)], ["source", "sha256"])
-        conn.execute(update(input_files)
-                     .where(input_files.c.source == source, input_files.c.sha256 == sha256)
-                     .values(status=status, error=error, document_id=document_id))
-
-
+        change = (update(input_files).where(input_files.c.source == source, input_files.c.sha256 == sha256)
+                  .values(status=status, error=error, document_id=document_id))
+        if status == "deferred":
+            change = change.where(input_files.c.status != "processed")
+        conn.execute(change)
 
 
 def save_document(engine: Engine, doc: SegmentedDocument, *, run_id: int | None) -> tuple[int, bool]:
     """Store a document with its paragraphs and sentences; (id, True) if it was new."""
     article = doc.article
     with writing(engine) as conn:
-        _lock_source(conn, article.source)
+        lock_source(conn, article.source)
         doc_id = conn.execute(select(documents.c.id).where(documents.c.sha256 == article.sha256)).scalar()
         if doc_id is None:
             previous = conn.execute(select(documents.c.id, documents.c.version)
@@ -126,29 +168,11 @@ def save_document(engine: Engine, doc: SegmentedDocument, *, run_id: int | None)
     return doc_id, owner_run == run_id
 
 
-def _lock_source(conn: Connection, source: str) -> None:
-    """Serialise versioning of one source across processes (SQLite: BEGIN IMMEDIATE already did)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": "xlalign:source:" + source})
-
-
-
-
-
-
-
-
-
-
 def save_translations(engine: Engine, rows: Sequence[dict]) -> None:
     """Rows: sentence_id, model, target_lang, text, source_sha256, signature, params, reused_from, run_id."""
     with writing(engine) as conn:
         insert_ignore(conn, translations, [dict(r, params=to_json(r.get("params", {}))) for r in rows],
                       ["sentence_id", "model"])
-
-
-
-
 
 
 def save_pair(engine: Engine, *, src_document_id: int, tgt_document_id: int, score: float, mode: str,
@@ -162,8 +186,6 @@ def save_pair(engine: Engine, *, src_document_id: int, tgt_document_id: int, sco
             document_pairs.c.tgt_document_id == tgt_document_id)).scalar_one()
 
 
-
-
 def save_alignment(engine: Engine, *, pair_id: int, groups: Sequence[Any], src_ids: Sequence[int],
                    tgt_ids: Sequence[int], method: str, mode: str, signature: str, params: dict,
                    mt_model: str | None, embedding_model: str | None, run_id: int | None) -> int:
@@ -173,9 +195,7 @@ def save_alignment(engine: Engine, *, pair_id: int, groups: Sequence[Any], src_i
                  embedding_model=embedding_model, signature=signature, params=to_json(params), run_id=run_id)
             for i, g in enumerate(groups)]
     with writing(engine) as conn:
-        before = conn.execute(select(func.count()).select_from(alignments)
-                              .where(alignments.c.pair_id == pair_id, alignments.c.signature == signature)).scalar_one()
-        insert_ignore(conn, alignments, rows, ["pair_id", "signature", "position"])
+        added = insert_ignore_counted(conn, alignments, rows, ["pair_id", "signature", "position"])
         ids: dict[int, int] = {position: alignment_id for position, alignment_id in conn.execute(
             select(alignments.c.position, alignments.c.id).where(
                 alignments.c.pair_id == pair_id, alignments.c.signature == signature))}
@@ -186,7 +206,7 @@ def save_alignment(engine: Engine, *, pair_id: int, groups: Sequence[Any], src_i
         insert_ignore(conn, alignment_sentences, members, ["alignment_id", "side", "ord"])
         insert_ignore(conn, pair_alignments, [dict(pair_id=pair_id, signature=signature, method=method, mode=mode,
                                                    groups=len(groups), run_id=run_id)], ["pair_id", "signature"])
-        return len(ids) - before
+        return added
 
 
 def _positions(indices: Sequence[int]) -> str:

@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from xlalign.db.engine import absolute_sqlite_url
-from xlalign.errors import UserError
+from xlalign.db.engine import absolute_sqlite_url, describe, has_password, without_password
+from xlalign.errors import UsageError, UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]  # holds prefect.yaml and flows/
 DB_ENV = "XLALIGN_DB"
@@ -30,7 +30,8 @@ def deploy_environment(environ: Mapping[str, str], *, cwd: Path,
     - `PWD`: the project folder, which the `pull` step makes the worker's
       working directory, so a worker started anywhere finds `flows/`.
     - `XLALIGN_DB`: default `sqlite:///<project>/xlalign.sqlite`; a relative
-      SQLite path is made absolute against `cwd`.
+      SQLite path is made absolute against `cwd`; a password is taken out
+      (the worker supplies it: `xlalign.flows.secrets`).
     - `XLALIGN_INBOX`: default `<project>/inbox`; a relative path is made absolute.
     """
     env = dict(environ)
@@ -45,6 +46,11 @@ def deploy_environment(environ: Mapping[str, str], *, cwd: Path,
         env[DB_ENV] = absolute_sqlite_url(db, cwd)
         if env[DB_ENV] != db:
             notes.append(f"${DB_ENV} names a relative SQLite file: deploying it as {env[DB_ENV]}")
+        if has_password(env[DB_ENV]):
+            env[DB_ENV] = without_password(env[DB_ENV])[0]
+            notes.append(f"the password in ${DB_ENV} is not stored in the deployments ({describe(db)}): give the "
+                         f"worker ${DB_ENV} with the password, or $XLALIGN_DB_PASSWORD, in its own environment, or "
+                         "keep it in a Prefect Secret block and pass its name as the db_password_secret parameter")
     inbox = env.get(INBOX_ENV, "").strip()
     if not inbox:
         env[INBOX_ENV] = str(project_root / "inbox")
@@ -58,7 +64,7 @@ def deploy_environment(environ: Mapping[str, str], *, cwd: Path,
 def require_rendered(name: str, value: str) -> str:
     """`value`, unless it is a `{{ ... }}` placeholder prefect.yaml left unfilled."""
     if "{{" in value and "}}" in value:
-        raise ValueError(f"parameter {name}={value!r} is an unrendered prefect.yaml placeholder: the deployment "
+        raise UsageError(f"parameter {name}={value!r} is an unrendered prefect.yaml placeholder: the deployment "
                          "was created while that environment variable was unset. Set it and run `xlalign deploy` "
                          "again, or pass the parameter explicitly (-p " + name + "=...).")
     return value

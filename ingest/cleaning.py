@@ -8,7 +8,6 @@ researcher can audit the cleaner instead of trusting it.
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -233,6 +232,6 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
-    text = html.unescape("".join(parser.parts))
+    text = "".join(parser.parts)  # convert_charrefs already unescaped each entity once: `&amp;amp;` is `&amp;`
     text = "\n".join(line.strip() for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", text), parser.title

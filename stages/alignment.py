@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from xlalign import cancel
 from xlalign.align import embeddings, plan_alignment, run_plan
 from xlalign.align.api import alignment_config
 from xlalign.align.index import VectorIndex, candidate_rows, null_rows, touched_sources
@@ -59,6 +60,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NO_KTH = -2.0  # below any cosine: a source with fewer candidates than `candidates` takes any new target
+Progress = Callable[[int, int], None]
+EMBED_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,7 @@ class _Pass:
     index: VectorIndex
     sample: np.ndarray
     method: str  # the alignment method the run asks for
+    align_progress: Progress | None = None
     counts: WorkCounts = field(default_factory=WorkCounts)
     aligned: dict[int, tuple[int, int, str]] = field(default_factory=dict)  # pair id -> (src, tgt, mode)
     pairs: int = 0
@@ -256,7 +260,8 @@ class _Pass:
 
 def _pair(engine: Engine, docs: _Documents, params: PairingParams, *, target_lang: str, method: str,
           run_id: int | None, source_ids: list[int], target_ids: list[int], doc_mark: int, tr_mark: int,
-          newest_tr: int) -> _Pass | None:
+          newest_tr: int, embed_progress: Progress | None = None,
+          align_progress: Progress | None = None) -> _Pass | None:
     """Decide what is new (see the module doc); None when there was nothing to decide."""
     config = _sha(f"{config_signature(params)}|tgt:{target_lang}")
     todo = set(queries.undecided_sources(engine, config, target_lang))
@@ -288,19 +293,51 @@ def _pair(engine: Engine, docs: _Documents, params: PairingParams, *, target_lan
     index = VectorIndex.build([(str(i), _vec(v), None)
                                for i, v in queries.target_vectors(engine, embeddings.MODEL_NAME, target_lang)])
     run = _Pass(engine, docs, params, config, target_lang, run_id, index, null_rows(index.keys, params.null_sample),
-                method)
+                method, align_progress)
     docs.preload_vectors((s, "") for s in todo)
-    for src_id in sorted(todo):
-        run.decide(src_id)
+    _embed_with_progress(docs, sorted(todo | set(again)), embed_progress)
     states = queries.pairing_state(engine, again, config)
-    for src_id in sorted(again):
-        run.decide(src_id, states.get(src_id), again[src_id])
+    work: list[tuple[int, dict | None, set[int]]] = [(s, None, set()) for s in sorted(todo)]
+    work += [(s, states.get(s), again[s]) for s in sorted(again)]
+    for done, (src_id, state, new) in enumerate(work):
+        cancel.check()  # between sources: what is stored is complete, the rest is the next run's
+        if align_progress is not None:
+            align_progress(done, len(work))
+        if state is None and not new:
+            run.decide(src_id)
+        else:
+            run.decide(src_id, state, new)
+    if align_progress is not None and work:
+        align_progress(len(work), len(work))
     return run
 
 
+def _embed_with_progress(docs: _Documents, source_ids: list[int], progress: Progress | None) -> None:
+    """Embed the sentences (and MT) of the sources to decide up front, so a bar can show it; pairing then
+    finds them cached. Targets' sentences are embedded when their evidence is first computed."""
+    texts: list[str] = []
+    for src_id in source_ids:
+        doc, _ = docs.source(src_id)
+        texts.extend(doc.sentences)
+        texts.extend(doc.mt or ())
+    texts = list(dict.fromkeys(texts))
+    if not texts or not embeddings.available():
+        return
+    for start in range(0, len(texts), EMBED_CHUNK):
+        cancel.check()
+        embeddings.embed(texts[start:start + EMBED_CHUNK])
+        if progress is not None:
+            progress(min(start + EMBED_CHUNK, len(texts)), len(texts))
+
+
 def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int | None,
-                   params: PairingParams | None = None) -> AlignOutcome:
-    """Pair what is new with what is stored, align the pairs decided now (or all, after a configuration change)."""
+                   params: PairingParams | None = None, embed_progress: Progress | None = None,
+                   align_progress: Progress | None = None) -> AlignOutcome:
+    """Pair what is new with what is stored, align the pairs decided now (or all, after a configuration change).
+
+    Stops between sources when a stop is requested (`cancel.Stopped`): every pair and alignment stored so
+    far is complete, and the marks are not advanced, so the next run decides the rest.
+    """
     params = params or PairingParams()
     source_ids, target_ids = queries.current_documents_by_side(engine, target_lang)
     if not source_ids or not target_ids:
@@ -319,7 +356,8 @@ def pair_and_align(engine: Engine, *, target_lang: str, method: str, run_id: int
     docs = _Documents(engine, target_lang)
     docs.compute_vectors(queries.documents_without_vector(engine, embeddings.MODEL_NAME))
     run = _pair(engine, docs, params, target_lang=target_lang, method=method, run_id=run_id, source_ids=source_ids,
-                target_ids=target_ids, doc_mark=doc_mark, tr_mark=tr_mark, newest_tr=newest_tr)
+                target_ids=target_ids, doc_mark=doc_mark, tr_mark=tr_mark, newest_tr=newest_tr,
+                embed_progress=embed_progress, align_progress=align_progress)
     planned = dict(run.aligned) if run else {}
     added, skipped = (run.added, run.skipped) if run else (0, 0)
     if marks.get(names["align"]) != align_cfg:  # a new alignment configuration: every current pair is planned
@@ -345,7 +383,15 @@ def _align(engine: Engine, docs: _Documents, to_align: dict[int, tuple[int, int,
     """Align each pair once per signature: (groups added, alignments already present)."""
     added = skipped = 0
     for pair_id, (src_id, tgt_id, mode) in sorted(to_align.items()):
+        cancel.check()
         src, mt_model = docs.source(src_id)
+        if method == "mt" and src.mt is None:  # --method mt asks for MT; without it there is nothing to align by
+            note = (f"--method mt: document {src_id} has no usable machine translation, so its pairs were not "
+                    "aligned; install a translation model (`xlalign models install FROM en`), import one "
+                    "(`xlalign translations import`), or use --method hybrid")
+            if note not in docs.notes:
+                docs.notes.append(note)
+            continue
         tgt = docs.target(tgt_id)
         plan = plan_alignment(src.sentences, tgt.sentences, src_mt=src.mt, method=method, mode=mode,
                               mt_model=mt_model)

@@ -9,18 +9,23 @@
 - A file may still be being copied in. It waits for a later run when it was
   modified less than `settle_seconds` ago, or when its size or mtime changes
   while it is being hashed (a writer that preserves mtimes, `cp -p`, `rsync`).
+- An entry that cannot be read at all (a FIFO, a broken link, a link out of
+  the inbox, an unreadable folder) is `skipped`: recorded once with its
+  reason (as source + empty sha256), then counted as seen.
 - Nothing is moved or deleted: the inbox is the user's folder.
 """
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xlalign.db.queries import recorded_inputs
-from xlalign.ingest.reading import article_files
+from xlalign.ingest.finding import Skipped, display_name, find_articles
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -35,6 +40,11 @@ class InboxScan:
     ready: list[str] = field(default_factory=list)
     settling: list[str] = field(default_factory=list)  # still being written: next run
     seen: list[str] = field(default_factory=list)  # same path and content already recorded
+    skipped: list[Skipped] = field(default_factory=list)  # cannot be read, not recorded yet
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)
 
 
 def _stable_sha256(path: Path, settle_seconds: float, now: float) -> str | None:
@@ -44,7 +54,11 @@ def _stable_sha256(path: Path, settle_seconds: float, now: float) -> str | None:
         if now - before.st_mtime < settle_seconds:
             return None
         digest = hashlib.sha256()
-        with open(path, "rb") as f:
+        if not stat.S_ISREG(before.st_mode):
+            return None
+        with open(path, "rb", opener=_nonblocking) as f:  # a file swapped for a FIFO is not waited on
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return None
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
         after = path.stat()
@@ -65,14 +79,20 @@ def scan_inbox(engine: Engine, inbox: str | Path, *, settle_seconds: float = DEF
     now = time.time() if now is None else now
     recorded = recorded_inputs(engine)
     scan = InboxScan()
-    for path in article_files([folder]):
+    found = find_articles([folder])
+    for path in found.files:
         sha = _stable_sha256(path, settle_seconds, now)
         if sha is None:
             scan.settling.append(str(path))
-        elif (str(path), sha) in recorded:
+        elif (display_name(path), sha) in recorded:
             scan.seen.append(str(path))
         else:
             scan.ready.append(str(path))
+    for skipped in found.skipped:
+        if (skipped.source, "") in recorded:
+            scan.seen.append(skipped.path)
+        else:
+            scan.skipped.append(skipped)
     return scan
 
 

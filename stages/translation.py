@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from xlalign import cancel
 from xlalign.db import queries, store
 from xlalign.translate.engine import model_signature, translate_sentences
 from xlalign.translate.packages import find_model
@@ -64,7 +65,12 @@ def translate_language(engine: Engine, *, lang: str, target_lang: str, run_id: i
     if todo:
         unique_texts = list(dict.fromkeys(text for _, text, _ in todo))
         log.info("translating %d %s sentences (%d unique) with %s", len(todo), lang, len(unique_texts), key)
-        outputs = dict(zip(unique_texts, translate_sentences(unique_texts, model, progress=progress)))
+        def report(done: int, total: int) -> None:
+            cancel.check()  # between batches: a stop ends the stage, what is stored stays
+            if progress is not None:
+                progress(done, total)
+
+        outputs = dict(zip(unique_texts, translate_sentences(unique_texts, model, progress=report)))
         store.save_translations(engine, [dict(base, sentence_id=sid, text=outputs[text], source_sha256=sha,
                                               reused_from=None) for sid, text, sha in todo])
     return TranslateOutcome(lang=lang, model=key, translated=len(todo), reused=len(reuse))

@@ -43,9 +43,18 @@ def test_relative_paths_are_made_absolute_and_other_urls_kept(tmp_path):
     env, _ = deploy_environment({"XLALIGN_DB": "sqlite:///data/x.sqlite", "XLALIGN_INBOX": "in"}, cwd=tmp_path)
     assert env["XLALIGN_DB"] == f"sqlite:///{tmp_path / 'data' / 'x.sqlite'}"
     assert env["XLALIGN_INBOX"] == str(tmp_path / "in")
-    pg = "postgresql+psycopg://u:secret@db:5432/x"
+    pg = "postgresql+psycopg://u@db:5432/x"
     env, notes = deploy_environment({"XLALIGN_DB": pg, "XLALIGN_INBOX": "/abs"}, cwd=tmp_path)
     assert env["XLALIGN_DB"] == pg and env["XLALIGN_INBOX"] == "/abs" and notes == []
+
+
+def test_the_password_is_never_baked_into_a_deployment(tmp_path):
+    """`xlalign deploy` used to put $XLALIGN_DB, password and all, into the deployment's parameters."""
+    env, notes = deploy_environment({"XLALIGN_DB": "postgresql+psycopg://u:pa$$word@db:5432/x",
+                                     "XLALIGN_INBOX": "/abs"}, cwd=tmp_path)
+    assert env["XLALIGN_DB"] == "postgresql+psycopg://u@db:5432/x"
+    assert len(notes) == 1 and "not stored in the deployments" in notes[0] and "XLALIGN_DB_PASSWORD" in notes[0]
+    assert "pa$$word" not in notes[0]
 
 
 def test_unrendered_placeholder_is_rejected_with_the_fix():

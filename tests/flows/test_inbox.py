@@ -128,3 +128,16 @@ def test_split_batches_deals_every_file_once():
     batches = split_batches(files, 3)
     assert len(batches) == 3 and sorted(sum(batches, [])) == files
     assert split_batches(files[:1], 3) == [["f0"]] and split_batches([], 2) == []
+
+
+def test_a_fifo_in_the_inbox_is_reported_once_and_never_opened(engine, inbox):
+    from xlalign.stages.ingest import record_skipped
+
+    os.mkfifo(inbox / "pipe.txt")
+    a = write_article(inbox, "a.txt", 1)
+    scan = scan_inbox(engine, inbox, settle_seconds=0)
+    assert scan.ready == [str(a)] and [s.reason for s in scan.skipped] == [
+        "is a FIFO (named pipe), not a regular file; xlalign reads only regular files"]
+    record_skipped(engine, scan.skipped[0], run_id=None)
+    again = scan_inbox(engine, inbox, settle_seconds=0)
+    assert again.skipped == [] and str(inbox / "pipe.txt") in again.seen

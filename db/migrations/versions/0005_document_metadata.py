@@ -13,7 +13,7 @@
   0002 are frozen in `db/migrations/views_v2.py`.
 
 Revision ID: 0005
-Revises: 0003 (the lead re-chains it after 0004 at merge)
+Revises: 0004
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from alembic import op
 from xlalign.db.views import create_views, view_definitions
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
