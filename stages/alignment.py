@@ -299,14 +299,11 @@ def _pair(engine: Engine, docs: _Documents, params: PairingParams, *, target_lan
     states = queries.pairing_state(engine, again, config)
     work: list[tuple[int, dict | None, set[int]]] = [(s, None, set()) for s in sorted(todo)]
     work += [(s, states.get(s), again[s]) for s in sorted(again)]
-    for done, (src_id, state, new) in enumerate(work):
+    for done, (src_id, stored, new) in enumerate(work):
         cancel.check()  # between sources: what is stored is complete, the rest is the next run's
         if align_progress is not None:
             align_progress(done, len(work))
-        if state is None and not new:
-            run.decide(src_id)
-        else:
-            run.decide(src_id, state, new)
+        run.decide(src_id, stored, new)
     if align_progress is not None and work:
         align_progress(len(work), len(work))
     return run

@@ -17,7 +17,7 @@ def test_method_mt_without_mt_notes_the_documents_and_aligns_nothing(db_url):
     store.save_document(engine, doc(STORY_EN, EN_SOURCE), run_id=None)
     outcome = pair_and_align(engine, target_lang="en", method="mt", run_id=None)
     assert outcome.pairs == 1 and outcome.alignments_added == 0
-    assert any(f"document(s) {bg_id} have no usable machine translation" in n and "--method hybrid" in n
+    assert any(f"document {bg_id} has no usable machine translation" in n and "--method hybrid" in n
                for n in outcome.notes), outcome.notes
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(alignments)).scalar_one() == 0
