@@ -56,6 +56,12 @@ ORDER BY version;"""),
 FROM document_versions
 WHERE url IS NOT NULL AND is_latest = 1
 ORDER BY published, source;"""),
+    Recipe("The parallel text as it stands: each pair's newest alignment only (a re-run with new MT or "
+           "parameters adds an alignment; the older one stays, with is_latest = 0)",
+           """SELECT pair_id, src_text, tgt_text, score, method, signature
+FROM parallel_sentences
+WHERE is_latest = 1
+ORDER BY pair_id, alignment_id;"""),
 )
 
 INTRO = """### SQL cookbook
@@ -79,7 +85,8 @@ Schema changes are Alembic revisions shipped in `db/migrations/versions/` (0001:
 schema; 0002: document versions, full-text search; 0003: `pair_alignments`; 0004: run statuses up to
 32 characters, `pid`/`host`/`heartbeat_at` on `runs`, the lock table `xlalign_locks`; 0005: document
 metadata, substring search, the `alignment_groups` and `pair_summaries` views; 0006: the candidate
-index (stored document vectors and pairing state, `document_pairs.is_current`)). Every command
+index (stored document vectors and pairing state, `document_pairs.is_current`); 0007: the views show
+current pairs only, with `is_latest` on each pair's newest alignment). Every command
 that writes migrates the database it opens, and `xlalign db upgrade` does only that, for any older
 xlalign database; concurrent processes wait for each other (a row of `xlalign_locks` on PostgreSQL,
 `BEGIN IMMEDIATE` on SQLite), for at most `XLALIGN_LOCK_TIMEOUT` seconds (120), then stop with a sentence."""

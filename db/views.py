@@ -5,8 +5,8 @@ aggregate differs by dialect: PostgreSQL orders inside `string_agg`, SQLite
 (before 3.44) aggregates an ordered sub-select.
 
 These are the definitions as of the newest revision that (re)creates views
-(0005: document metadata, `alignment_groups`, `pair_summaries`). Migrations are frozen history: when you change a view, copy the
-current definitions into `db/migrations/` (as `views_v1.py` keeps 0001's),
+(0007: only current document pairs, `is_latest` alignments). Migrations are frozen history: when you
+change a view, copy the current definitions into `db/migrations/` (as `views_v1.py` keeps 0001's),
 point the revision that used them there, and add a revision that calls
 `create_views`. Views are the researchers' interface (the read-only role can
 read nothing else), so columns are only ever added, never renamed.
@@ -29,7 +29,15 @@ def _group_text(dialect: str, side: str, translated: bool = False) -> str:
             f"WHERE {where} ORDER BY x.ord))")
 
 
+# 1 when the group belongs to the pair's newest alignment (pair_alignments: one row per alignment made, in order);
+# an older alignment of the same pair (another method, MT model or parameter set) stays, with 0
+_IS_LATEST = """CASE WHEN a.signature = (SELECT pa.signature FROM pair_alignments pa WHERE pa.pair_id = a.pair_id
+                                     ORDER BY pa.id DESC LIMIT 1) THEN 1 ELSE 0 END"""
+
+
 def view_definitions(dialect: str) -> dict[str, str]:
+    """Only current pairs: a pair a later pairing decision dropped (`document_pairs.is_current`) keeps its rows
+    in the tables, but is no longer parallel text."""
     return {
         # One row per aligned group with sentences on both sides.
         "parallel_sentences": f"""
@@ -46,23 +54,25 @@ def view_definitions(dialect: str) -> dict[str, str]:
                    a.src_positions, a.tgt_positions, a.run_id, a.created_at,
                    sd.version AS src_version, td.version AS tgt_version,
                    sd.url AS src_url, td.url AS tgt_url, sd.published AS src_published,
-                   td.published AS tgt_published, sd.outlet AS src_outlet, td.outlet AS tgt_outlet
+                   td.published AS tgt_published, sd.outlet AS src_outlet, td.outlet AS tgt_outlet,
+                   {_IS_LATEST} AS is_latest
             FROM alignments a
             JOIN document_pairs p ON p.id = a.pair_id
             JOIN documents sd ON sd.id = p.src_document_id
             JOIN documents td ON td.id = p.tgt_document_id
-            WHERE a.src_positions <> '[]' AND a.tgt_positions <> '[]'
+            WHERE a.src_positions <> '[]' AND a.tgt_positions <> '[]' AND p.is_current
         """,
         # Sentences of paired documents that no group matched (1-0 / 0-1 groups).
-        "unaligned_sentences": """
+        "unaligned_sentences": f"""
             SELECT d.id AS document_id, d.source, d.lang, s.position, s.text,
                    CASE WHEN x.side = 'src' THEN 'source' ELSE 'target' END AS side,
-                   a.pair_id, a.method, a.signature
+                   a.pair_id, a.method, a.signature, {_IS_LATEST} AS is_latest
             FROM alignments a
+            JOIN document_pairs p ON p.id = a.pair_id
             JOIN alignment_sentences x ON x.alignment_id = a.id
             JOIN sentences s ON s.id = x.sentence_id
             JOIN documents d ON d.id = s.document_id
-            WHERE a.src_positions = '[]' OR a.tgt_positions = '[]'
+            WHERE (a.src_positions = '[]' OR a.tgt_positions = '[]') AND p.is_current
         """,
         # Every stored version of every input file; is_latest marks the newest per source.
         "document_versions": """
@@ -102,6 +112,7 @@ def view_definitions(dialect: str) -> dict[str, str]:
             FROM document_pairs p
             JOIN documents sd ON sd.id = p.src_document_id
             JOIN documents td ON td.id = p.tgt_document_id
+            WHERE p.is_current
         """,
     }
 

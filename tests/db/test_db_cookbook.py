@@ -44,6 +44,7 @@ def test_every_cookbook_query_answers_on_both_databases(db_url):
     assert len(by_index[4]) == 2 and all(r["signature"] == "align:test" for r in by_index[4])
     assert [(r["version"], r["is_latest"]) for r in by_index[5]] == [(1, 1)]
     assert by_index[6] == []  # these stored pages state no URL
+    assert [r["score"] for r in by_index[7]] == [0.8, 0.6]  # the one alignment is the newest
 
 
 def test_every_cookbook_query_returns_rows_on_the_demo_database(demo_db):

@@ -14,13 +14,13 @@ def test_empty_database_migrates_to_head_and_upgrade_is_repeatable(db_url, capsy
     assert main(["db", "upgrade", "--db", db_url]) == 0
     assert "upgraded from revision none" in capsys.readouterr().out
     engine = make_engine(db_url)
-    assert current_revision(engine) == head_revision() == "0006"
+    assert current_revision(engine) == head_revision() == "0007"
     names = inspect(engine)
     assert {"documents", "sentences", "alignments", "alembic_version"} <= set(names.get_table_names())
     assert {"parallel_sentences", "unaligned_sentences", "document_versions"} <= set(names.get_view_names())
     assert {"version", "supersedes_id"} <= {c["name"] for c in names.get_columns("documents")}
     assert main(["db", "upgrade", "--db", db_url]) == 0
-    assert "is at the current schema (revision 0006)" in capsys.readouterr().out
+    assert "is at the current schema (revision 0007)" in capsys.readouterr().out
 
 
 def _insert_v1_rows(engine) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from xlalign.db.views import create_views, view_definitions
+from xlalign.db.migrations.views_v3 import create_views, view_definitions
 
 revision = "0005"
 down_revision = "0004"
