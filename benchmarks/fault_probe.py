@@ -30,7 +30,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +51,8 @@ from xlalign.db.schema import (
 import test_harness
 
 test_harness.load()
+from harness.child_stderr import wait_for  # noqa: E402
+from harness.db_counts import table_counts  # noqa: E402
 from harness.pg_cluster import PgCluster, start_cluster  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,7 +164,7 @@ def snapshot(url: str) -> dict:
     engine = create_engine(plain(url))
     try:
         with engine.connect() as conn:
-            counts = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in TABLES}
+            counts = table_counts(conn, TABLES)
             shas = set(conn.execute(select(documents.c.sha256)).scalars())
             recorded = dict(conn.execute(select(input_files.c.status, func.count())
                                          .group_by(input_files.c.status)).all())
@@ -198,35 +199,6 @@ def orphans_after(pids: list[int], seconds: float = 15) -> int:
     while any(alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     return sum(alive(p) for p in pids)
-
-
-class Lines(list):
-    """A child's stderr lines, read to the end by a thread; `finish()` waits for the last one."""
-
-    thread: threading.Thread
-
-    def finish(self, timeout: float = 120) -> str:
-        self.thread.join(timeout)
-        return "".join(self)
-
-
-def wait_for(proc: subprocess.Popen, words: str, timeout: float = 300) -> Lines:
-    """Read the child's stderr until a line holds `words` (then on, in the background)."""
-    seen = Lines()
-    found = threading.Event()
-
-    def read() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            seen.append(line)
-            if words in line:
-                found.set()
-        found.set()
-
-    seen.thread = threading.Thread(target=read, daemon=True)
-    seen.thread.start()
-    found.wait(timeout)
-    return seen
 
 
 # ------------------------------------------------------------------ cases
@@ -271,7 +243,7 @@ def case_kills(env: Env, backend: str, inputs: list[str], ref: dict, ref_seconds
     mid_run = 0
     for _ in range(kills):
         proc = env.start(["run", *inputs, "--db", url])
-        wait_for(proc, "INFO xlalign.flows: run ", timeout=300)
+        wait_for(proc, "INFO xlalign.flows: run ", timeout_s=300)
         time.sleep(rng.uniform(0.0, ref_seconds))  # somewhere in its work: reading, storing, aligning
         server = children(proc.pid)
         proc.kill()

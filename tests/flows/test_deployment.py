@@ -16,14 +16,13 @@ from xlalign.db.schema import (
     alignments,
     document_pairs,
     documents,
-    input_files,
-    paragraphs,
     runs,
     sentences,
     translations,
 )
 from xlalign.stages.inbox import split_batches
 
+from harness.db_counts import CONTENT_TABLES, table_counts
 from harness.prefect_server import PrefectServer
 from harness.samples import BRIEF_BG, BRIEF_EN
 
@@ -31,8 +30,6 @@ pytestmark = pytest.mark.slow
 
 POOL = "xlalign"
 RUN_TIMEOUT_S = 240
-CONTENT_TABLES = (documents, paragraphs, sentences, input_files, translations, document_pairs, alignments,
-                  alignment_sentences)
 ARTICLE = ("Report {n}: the port authority said that {n} container ships were delayed by the storm.\n\n"
            "Crews worked through the night to clear the docks, and ship number {n} left on Tuesday morning.\n")
 # a Bulgarian report and its English original: the worker translates (tiny real Argos package) and aligns
@@ -53,8 +50,8 @@ def row_counts(url: str) -> dict[str, int]:
     current = select(document_pairs.c.id).where(document_pairs.c.is_current.is_(True))
     try:
         with engine.connect() as conn:
-            counts = {t.name: conn.scalar(select(func.count()).select_from(t)) for t in CONTENT_TABLES
-                      if t not in (document_pairs, alignments, alignment_sentences)}
+            counts = table_counts(conn, [t for t in CONTENT_TABLES if t not in (document_pairs, alignments,
+                                                                                alignment_sentences)])
             counts["document_pairs"] = conn.scalar(select(func.count()).select_from(current.subquery()))
             counts["alignments"] = conn.scalar(select(func.count()).select_from(alignments)
                                                .where(alignments.c.pair_id.in_(current)))

@@ -14,7 +14,6 @@ from sqlalchemy import func, select, text
 
 from xlalign.db.engine import get_engine
 from xlalign.db.schema import (
-    alignment_sentences,
     alignments,
     document_pairs,
     documents,
@@ -26,19 +25,17 @@ from xlalign.db.schema import (
 )
 
 from harness.broken_inputs import write_broken_inputs
+from harness.db_counts import table_counts
 from harness.shared_data import SEEDS, require_shared
 
 BOILERPLATE = ["Subscribe", "loader", "Newsfeed", "log in or register", "Original url", "Related article",
                "Sputnik International, 1920", "Chats"]
-DATA_TABLES = (documents, paragraphs, sentences, translations, document_pairs, alignments, alignment_sentences,
-               input_files)
-
 pytestmark = pytest.mark.slow
 
 
 def _counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in DATA_TABLES}
+        return table_counts(conn)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -19,6 +18,8 @@ from sqlalchemy import create_engine, func, select, text
 
 from xlalign.db.locks import source_bucket
 from xlalign.db.schema import documents, input_files, runs
+
+from harness.child_stderr import Lines, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -46,32 +47,10 @@ def start(args: list[str], cwd: Path, **env: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
 
 
-class Lines(list):
-    """stderr lines, read by a thread to the end; `finish()` waits for the last of them."""
-
-    thread: threading.Thread
-
-    def finish(self, timeout_s: float = 60) -> str:
-        self.thread.join(timeout_s)
-        return "".join(self)
-
-
 def wait_for_line(proc: subprocess.Popen, words: str, timeout_s: float = 240) -> Lines:
     """Read stderr until a line holds `words`; the rest is read in the background (wait with `.finish()`)."""
-    seen = Lines()
-    found = threading.Event()
-
-    def read() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            seen.append(line)
-            if words in line:
-                found.set()
-        found.set()
-
-    seen.thread = threading.Thread(target=read, daemon=True)
-    seen.thread.start()
-    assert found.wait(timeout_s) and any(words in line for line in seen), "".join(seen)[-3000:]
+    seen = wait_for(proc, words, timeout_s)
+    assert seen.holds(words), "".join(seen)[-3000:]
     return seen
 
 
