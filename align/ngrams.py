@@ -25,15 +25,21 @@ from dataclasses import dataclass
 import numpy as np
 
 _SPACES = re.compile(r"\s+")
+# CJK ideographs, kana, full-width forms and CJK punctuation: scripts written without spaces between words
+_CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)
 
 
 def normalise(text: str) -> str:
-    """Lower-case, NFKC, one space between tokens, no space before punctuation.
+    """Lower-case, NFKC, one space between tokens, no space before punctuation, none between CJK characters.
 
     Tokenised corpora (Text+Berg puts spaces around punctuation) and MT
-    output (does not) must produce the same n-grams for the same words.
+    output (does not) must produce the same n-grams for the same words; so
+    must word-segmented Chinese MT (the Bible set's `起初 ， 上帝 创造`) and
+    Chinese as it is written (`起初神创造天地。`).
     """
+    text = _CJK_GAP.sub("", text)
     text = unicodedata.normalize("NFKC", text).lower()
     text = re.sub(r"\s+([,.;:!?)\]»'’])", r"\1", text)
     text = re.sub(r"([(\[«'’])\s+", r"\1", text)
