@@ -17,7 +17,7 @@ counts summed over a set's documents. Every method runs through `align_sentences
 `xlalign align` does. The bars are issue 12's. Leave-one-set-out: every constant of AlignerParams
 that was chosen on dev data is listed in TUNED with the values it was chosen from; for each, the
 value is chosen on two sets and the third set's F1 reported against choosing on all three. With an
-empty TUNED (no constant was fitted to the dev sets) the check says so and both columns are equal.
+empty TUNED the check says which fitted values it does not cover.
 
 Embeddings are cached in $XLALIGN_EMBED_CACHE (else .cache/align-embeddings.sqlite): the first run
 embeds about 22,000 sentences (Bible 001 is most of them; about half an hour on 2 cores).
@@ -47,8 +47,8 @@ BARS: dict[tuple[str, str], float] = {
     ("flores-dev", "hybrid"): 0.99, ("flores-dev", "embed"): 0.97,
 }
 LOO_MAX_LOSS = 0.01
-# AlignerParams fields whose value was chosen on these dev sets, with the values it was chosen from.
-# Empty: every decision is calibrated on the document pair being aligned (see align/params.py).
+# AlignerParams fields whose value this benchmark chooses on the dev sets, with the values it chooses from
+# (leave_one_set_out re-runs the choice without each set).
 TUNED: dict[str, tuple[object, ...]] = {}
 
 
@@ -90,9 +90,11 @@ def leave_one_set_out(docs: dict[str, list[AD.Doc]], key: dict[str, float | int]
     """For each tuned constant and method: choose on two sets, report the third, against choosing on all."""
     lines = [f"leave-one-set-out (a set may lose at most {LOO_MAX_LOSS:.2f} strict F1 against choosing on all three):"]
     if not TUNED:
-        lines.append("  AlignerParams has no constant chosen on these sets (TUNED is empty): each set's F1 with the "
-                     "constants chosen on the other two is its F1 above; loss 0.000 everywhere: PASS")
-        key["loo_worst_loss"] = 0.0
+        lines.append("  TUNED is empty: this benchmark chooses no constant, so no set can lose to another's choice here.")
+        lines.append("  Not covered: the monotone weights (align/params.py WEIGHTS) were fitted by benchmarks/tune_aligner.py")
+        lines.append("  on Text+Berg dev and FLORES only; Bible 001 never took part, so its rows above are held-out")
+        lines.append("  figures for them. A re-fit on each pair of sets is not run here: NOT CHECKED")
+        key["loo_checked"] = 0
         return lines
     worst = 0.0
     for name, values in TUNED.items():
@@ -196,7 +198,7 @@ def main(argv=None) -> int:
         ok_all &= ok
         print(f"  {name:13} hybrid {f1['hybrid']:.4f} >= max(mt, embed) {max(f1['mt'], f1['embed']):.4f}: "
               f"{'PASS' if ok else 'FAIL'}")
-    if "bible-001" in results:
+    if ("bible-001", "hybrid") in results:
         t_h, t_e = results["bible-001", "hybrid"].secs, results["bible-001", "embed"].secs
         print(f"  bible-001 time hybrid / embed {t_h / max(t_e, 1e-9):.2f} (bar <= 2, meaningful when warm)")
         key["bible-001_hybrid_over_embed_time"] = round(t_h / max(t_e, 1e-9), 2)
