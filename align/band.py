@@ -15,7 +15,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .ngrams import SparseRows, block_dots
 
-BLOCK = 64  # source sentences per dense block of dot products (speed only)
+BLOCK = 32  # source sentences per dense block of dot products (speed only: a block costs its size squared)
 
 
 @dataclass(frozen=True)

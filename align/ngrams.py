@@ -25,15 +25,21 @@ from dataclasses import dataclass
 import numpy as np
 
 _SPACES = re.compile(r"\s+")
+# CJK ideographs, kana, full-width forms and CJK punctuation: scripts written without spaces between words
+_CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)
 
 
 def normalise(text: str) -> str:
-    """Lower-case, NFKC, one space between tokens, no space before punctuation.
+    """Lower-case, NFKC, one space between tokens, no space before punctuation, none between CJK characters.
 
     Tokenised corpora (Text+Berg puts spaces around punctuation) and MT
-    output (does not) must produce the same n-grams for the same words.
+    output (does not) must produce the same n-grams for the same words; so
+    must word-segmented Chinese MT (the Bible set's `起初 ， 上帝 创造`) and
+    Chinese as it is written (`起初神创造天地。`).
     """
+    text = _CJK_GAP.sub("", text)
     text = unicodedata.normalize("NFKC", text).lower()
     text = re.sub(r"\s+([,.;:!?)\]»'’])", r"\1", text)
     text = re.sub(r"([(\[«'’])\s+", r"\1", text)
@@ -114,27 +120,30 @@ def featurise(
 def block_dots(x: SparseRows, y: SparseRows, rows: range, cols: range) -> np.ndarray:
     """Dense (len(rows), len(cols)) matrix of dot products between row blocks.
 
-    Exact: the block's vocabulary is the union of the x rows' ids, the y rows
-    are projected onto it (ids x does not have contribute nothing), and BLAS
-    does the rest. Cost is bounded by the block size, so callers that walk a
-    band in fixed-size blocks stay linear in document length.
+    Exact: only n-grams that occur on both sides of the block can contribute,
+    so both blocks are projected onto the ids they share and BLAS multiplies
+    two small dense matrices. Cost is bounded by the block size, so callers
+    that walk a band in fixed-size blocks stay linear in document length.
     """
     if len(rows) == 0 or len(cols) == 0:
         return np.zeros((len(rows), len(cols)), dtype=np.float32)
     xa, xb = x.indptr[rows.start], x.indptr[rows.stop]
     ya, yb = y.indptr[cols.start], y.indptr[cols.stop]
-    xids = x.ids[xa:xb]
-    vocab, xloc = np.unique(xids, return_inverse=True)
-    xm = np.zeros((len(rows), len(vocab)), dtype=np.float32)
+    xids, yids = x.ids[xa:xb], y.ids[ya:yb]
+    vocab = np.intersect1d(xids, yids)
+    out = np.zeros((len(rows), len(cols)), dtype=np.float32)
+    if not len(vocab):
+        return out
+    xpos = np.minimum(np.searchsorted(vocab, xids), len(vocab) - 1)
+    xhit = vocab[xpos] == xids
+    ypos = np.minimum(np.searchsorted(vocab, yids), len(vocab) - 1)
+    yhit = vocab[ypos] == yids
     xrow = np.repeat(np.arange(len(rows)), np.diff(x.indptr[rows.start : rows.stop + 1]))
-    xm[xrow, xloc] = x.vals[xa:xb]
-    yids = y.ids[ya:yb]
-    pos = np.searchsorted(vocab, yids)
-    pos_c = np.minimum(pos, max(len(vocab) - 1, 0))
-    hit = (len(vocab) > 0) & (vocab[pos_c] == yids) if len(vocab) else np.zeros(len(yids), bool)
-    ym = np.zeros((len(cols), len(vocab)), dtype=np.float32)
     yrow = np.repeat(np.arange(len(cols)), np.diff(y.indptr[cols.start : cols.stop + 1]))
-    ym[yrow[hit], pos_c[hit]] = y.vals[ya:yb][hit]
+    xm = np.zeros((len(rows), len(vocab)), dtype=np.float32)
+    ym = np.zeros((len(cols), len(vocab)), dtype=np.float32)
+    xm[xrow[xhit], xpos[xhit]] = x.vals[xa:xb][xhit]
+    ym[yrow[yhit], ypos[yhit]] = y.vals[ya:yb][yhit]
     return xm @ ym.T
 
 
@@ -146,8 +155,8 @@ def self_dots(x: SparseRows, max_offset: int) -> np.ndarray:
     """
     n = x.n
     out = np.zeros((max_offset, n), dtype=np.float64)
-    for start in range(0, n, 256):
-        stop = min(n, start + 256)
+    for start in range(0, n, 32):  # small blocks: the cost of a block grows with its size squared
+        stop = min(n, start + 32)
         cols = range(start, min(n, stop + max_offset - 1))
         d = block_dots(x, x, range(start, stop), cols)
         for off in range(max_offset):

@@ -177,3 +177,26 @@ def comparable_docs(mt_name: str = "google", seed: int = 7, n_docs: int = 12, fi
         gold = [((k,), tuple(sorted(js))) for k, js in sorted(by_src.items())]
         docs.append(Doc(f"comparable{d:02d}-{mt_name}", src, tgt, mt[start : start + size], gold))
     return docs
+
+
+BIBLE = DATA / "bible-en-zh"
+
+
+def bible(name: str = "001") -> Doc:
+    """The Bible pair `name` (001: 5,000 English sentences): English source, Chinese target, MT of the English."""
+    from xlalign.align import vecalign_format
+
+    return Doc(
+        f"bible-{name}",
+        read_lines(BIBLE / f"{name}.en"),
+        read_lines(BIBLE / f"{name}.zh"),
+        read_lines(BIBLE / f"{name}.en-mt.zh"),
+        vecalign_format.read(str(BIBLE / f"{name}.gold")),
+    )
+
+
+def bible_peers(name: str = "001") -> dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
+    """The published tools' own alignments of the Bible pair `name`, by tool."""
+    from xlalign.align import vecalign_format
+
+    return {p.name.split(".", 1)[1]: vecalign_format.read(str(p)) for p in sorted((BIBLE / "peer-output").glob(f"{name}.*"))}
