@@ -24,15 +24,17 @@ def _configure_logging() -> None:
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
-def _check_method(method: str, target_lang: str) -> None:
+def _check_method(method: str, target_lang: str, db_url: str) -> None:
     if method != "mt":
         return
+    from xlalign.db.check import holds_translations_into
     from xlalign.translate.packages import list_installed
 
-    if not any(m.to_code == target_lang for m in list_installed()):
+    if not any(m.to_code == target_lang for m in list_installed()) and not holds_translations_into(db_url, target_lang):
         raise UsageError(f"--method mt aligns by machine translation, but no translation model into {target_lang} "
-                         f"is installed: install one (`xlalign models install bg {target_lang}`, or --file "
-                         "PKG.argosmodel offline) or use --method hybrid or embed")
+                         f"is installed and the database holds no translations into {target_lang}: install one "
+                         f"(`xlalign models install bg {target_lang}`, or --file PKG.argosmodel offline), import "
+                         "yours (`xlalign translations import`) or use --method hybrid or embed")
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -42,7 +44,7 @@ def run_command(args: argparse.Namespace) -> int:
     if not present:
         raise UserError(f"no such file or folder: {', '.join(args.paths)}")
     check_database(args.db, must_exist=False)
-    _check_method(args.method, args.target_lang)
+    _check_method(args.method, args.target_lang, args.db)
     if not getattr(args, "debug", False):
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # before Prefect is imported
     _configure_logging()

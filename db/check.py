@@ -119,3 +119,28 @@ def _open_problem(parsed: URL, exc: DBAPIError) -> str:
         return (f"cannot reach the PostgreSQL server at {host} ({describe_error(exc)}); is it running, and is "
                 f"the URL {where} right?")
     return f"cannot open {where}: {describe_error(exc)}"
+
+
+def holds_translations_into(url: str, target_lang: str) -> bool:
+    """Whether the database already holds translations into `target_lang` (imported, or made by an earlier run).
+
+    `--method mt` needs MT, not an installed model: translations imported with
+    `xlalign translations import` serve as well. A database that does not exist
+    yet, or has no xlalign tables, holds none.
+    """
+    parsed = make_url(url)
+    path = _sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
+    if path is not None and not path.exists():
+        return False
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("translations"):
+                return False
+            row = conn.execute(text("SELECT 1 FROM translations WHERE target_lang = :lang LIMIT 1"),
+                               {"lang": target_lang}).first()
+            return row is not None
+    except DBAPIError:
+        return False
+    finally:
+        engine.dispose()

@@ -120,6 +120,18 @@ def test_method_mt_without_any_translation_model_is_a_sentence(tmp_path, article
         sentence(proc)
 
 
+def test_method_mt_needs_only_translations_in_the_database(db_url, tmp_path):
+    """Imported MT (`translations import`) makes --method mt possible without an installed model."""
+    from xlalign.db.check import holds_translations_into
+
+    fresh = tmp_path / "new.sqlite"
+    assert not holds_translations_into(f"sqlite:///{fresh}", "en") and not fresh.exists()
+    engine = get_engine(db_url)
+    assert not holds_translations_into(db_url, "en")
+    populate(engine)
+    assert holds_translations_into(db_url, "en") and not holds_translations_into(db_url, "de")
+
+
 def test_a_prefect_api_url_with_no_server_behind_it_is_a_sentence(tmp_path, article):
     url = f"http://127.0.0.1:{free_port()}/api"
     proc = xlalign("run", str(article), "--db", f"sqlite:///{tmp_path / 'x.sqlite'}", cwd=tmp_path,
