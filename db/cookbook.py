@@ -23,7 +23,7 @@ RECIPES: tuple[Recipe, ...] = (
            """SELECT src_text, mt_text, tgt_text, score, method, tgt_source
 FROM parallel_sentences
 WHERE src_lang = 'bg' AND tgt_lang = 'en'
-  AND score >= CASE method WHEN 'embed' THEN 0.65 WHEN 'mt' THEN 0.9 ELSE 0.5 END
+  AND score >= CASE method WHEN 'embed' THEN 0.65 WHEN 'mt' THEN 0.9 ELSE 0.95 END
   AND src_source = 'examples/tram-report.bg.md'
 ORDER BY score DESC;"""),
     Recipe("Sentences of a document that have no counterpart on the other side",

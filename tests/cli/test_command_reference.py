@@ -50,6 +50,17 @@ def test_readme_scores_table_is_the_calibration_the_code_uses():
     assert "0.5 means\n3 random-pair spreads above unrelated sentences" in README.read_text(encoding="utf-8")
 
 
+def test_sql_examples_filter_at_the_recommended_thresholds():
+    """The README's query and the cookbook recipe repeat the thresholds in SQL: they must follow a re-calibration."""
+    from xlalign.align.confidence import RECOMMENDED_MIN_SCORE as rec
+    from xlalign.db.cookbook import RECIPES
+
+    case = (f"CASE method WHEN 'embed' THEN {rec['embed']:g} WHEN 'mt' THEN {rec['mt']:g} "
+            f"ELSE {rec['hybrid']:g} END")
+    assert case in RECIPES[0].sql
+    assert README.read_text(encoding="utf-8").count(case) == 2  # the example under "The database" and recipe 1
+
+
 def test_calibration_script_runs_on_a_quick_set(tmp_path):
     """The lead re-runs it after aligner changes: it must keep working (Text+Berg, the MT method: no embedding)."""
     import subprocess
