@@ -10,13 +10,14 @@ so a plot of an aligned pair embeds nothing again.
 """
 from __future__ import annotations
 
-import io
 import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from xlalign.db.inspect import PairAlignment, pair_alignment
+
+from .figure import png, pyplot
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -36,10 +37,7 @@ def _label(title: str, lang: str, source: str) -> str:
 
 
 def draw_pair(pair: PairAlignment, sims: np.ndarray) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    plt = pyplot()
     from matplotlib.patches import Rectangle
 
     n_src, n_tgt = len(pair.src), len(pair.tgt)
@@ -74,10 +72,7 @@ def draw_pair(pair: PairAlignment, sims: np.ndarray) -> bytes:
         aligned = sum(1 for s, t, _ in pair.groups if s and t)
         ax.set_title(f"Document pair {pair.pair_id}: {pair.mode}, method {pair.method}, "
                      f"{aligned} groups, {len(pair.groups) - aligned} unmatched", fontsize=11)
-        fig.tight_layout()
-        out = io.BytesIO()
-        fig.savefig(out, format="png", dpi=100)
-        return out.getvalue()
+        return png(fig)
     finally:
         plt.close(fig)
 

@@ -5,22 +5,20 @@ pile up (near 1) and how many groups sit near the threshold.
 """
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from xlalign.align.confidence import RECOMMENDED_MIN_SCORE
 from xlalign.db.inspect import run_scores
 
+from .figure import png, pyplot
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
 def draw_scores(run_id: int, rows: list[tuple[str, str, float]]) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    plt = pyplot()
 
     panels: dict[tuple[str, str], list[float]] = defaultdict(list)
     for method, mode, score in rows:
@@ -45,10 +43,7 @@ def draw_scores(run_id: int, rows: list[tuple[str, str, float]]) -> bytes:
         axes[-1, 0].set_xlabel("score (0-1; 0.5 = 3 random-pair spreads above unrelated sentences)")
         axes[-1, 0].set_xlim(0, 1)
         fig.suptitle(f"Run {run_id}: alignment scores per method and mode", fontsize=12)
-        fig.tight_layout()
-        out = io.BytesIO()
-        fig.savefig(out, format="png", dpi=100)
-        return out.getvalue()
+        return png(fig)
     finally:
         plt.close(fig)
 
