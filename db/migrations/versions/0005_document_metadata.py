@@ -31,10 +31,15 @@ TRIGRAM_TABLES = {"sentences": "sentences_trigram", "translations": "translation
 COLUMNS = ("url TEXT", "published VARCHAR(32)", "outlet TEXT", "metadata_from TEXT NOT NULL DEFAULT '{}'")
 
 
-def _fts5(table: str, fts: str, tokenize: str) -> None:
-    """An external-content FTS5 table over `table`.text, kept in sync by triggers, filled now."""
-    op.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5(text, content=\"{table}\", content_rowid=\"id\", "
-               f"tokenize=\"{tokenize}\")")
+def _fts5(table: str, fts: str, tokenize: str, quote: str = '"') -> None:
+    """An external-content FTS5 table over `table`.text, kept in sync by triggers, filled now.
+
+    `quote` is how the options are quoted: sqlite-utils recognises `content="table"` only with double
+    quotes, which is what this migration changes; the downgrade restores 0002's single quotes.
+    """
+    q = quote
+    op.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5(text, content={q}{table}{q}, content_rowid={q}id{q}, "
+               f"tokenize={q}{tokenize}{q})")
     op.execute(f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
                f"INSERT INTO {fts}(rowid, text) VALUES (new.id, new.text); END")
     op.execute(f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
@@ -101,16 +106,7 @@ def downgrade() -> None:
             _drop_fts5(fts)
         for table, fts in FTS_TABLES.items():  # back to 0002's spelling
             _drop_fts5(fts)
-            op.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5(text, content='{table}', content_rowid='id', "
-                       "tokenize='unicode61 remove_diacritics 2')")
-            op.execute(f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
-                       f"INSERT INTO {fts}(rowid, text) VALUES (new.id, new.text); END")
-            op.execute(f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-                       f"INSERT INTO {fts}({fts}, rowid, text) VALUES ('delete', old.id, old.text); END")
-            op.execute(f"CREATE TRIGGER {fts}_au AFTER UPDATE OF text ON {table} BEGIN "
-                       f"INSERT INTO {fts}({fts}, rowid, text) VALUES ('delete', old.id, old.text); "
-                       f"INSERT INTO {fts}(rowid, text) VALUES (new.id, new.text); END")
-            op.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+            _fts5(table, fts, "unicode61 remove_diacritics 2", quote="'")
     else:
         for index in TRIGRAM_TABLES.values():
             op.execute(f"DROP INDEX IF EXISTS ix_{index}")
