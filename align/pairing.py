@@ -27,8 +27,10 @@ different collections. Each decision compares instead:
    covers the other in order. Only the best chains get that look
    (`path_checks`); among those that pass the best is the translation (a
    second one only when nearly as good: a duplicate).
-4. Same story ("comparable"): at least `anchor_min` anchors, or a document
-   cosine that stands out from the source's null: its cosines with a fixed
+4. Same story ("comparable"): at least `anchor_min` anchors, or more
+   mutual-best pairs than chance gives documents of that size (`mutual_bar`,
+   without MT: a rewrite's sentences are each other's best match without
+   standing out from the whole matrix), or a document cosine that stands out from the source's null: its cosines with a fixed
    sample of the collection (most pairs of a collection are unrelated),
    shrunk towards the values of unrelated FLORES articles when the collection
    is too small to say (`doc_null`). A source that has a translation is paired
@@ -44,6 +46,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -128,6 +131,39 @@ def mutual_best(z: np.ndarray) -> list[tuple[int, int]]:
     rb = np.argmax(z, axis=1)
     cb = np.argmax(z, axis=0)
     return [(i, int(rb[i])) for i in range(n) if cb[rb[i]] == i and z[i, rb[i]] >= bar]
+
+
+MUTUAL_BAR_MAX_CELLS = 1_000_000  # beyond 1,000 x 1,000 sentences the simulation costs seconds: anchors decide alone
+
+
+@lru_cache(maxsize=4096)
+def _mutual_bar(short: int, long_: int, alpha: float) -> int:
+    rng = np.random.default_rng(20261201)  # fixed: the same sizes always get the same bar
+    trials = int(max(100, min(4 / alpha, 16_000_000 // (short * long_))))
+    counts = [len(mutual_best(rng.standard_normal((short, long_)))) for _ in range(trials)]
+    return int(np.quantile(counts, 1.0 - alpha, method="higher"))
+
+
+def mutual_bar(n: int, m: int, alpha: float) -> float:
+    """The count of mutual-best pairs that n x m unrelated sentence pairs exceed with chance `alpha`.
+
+    Each sentence of a rewrite that comes from the target is the best match
+    of its partner and the other way round, while its z-scores may stay
+    below the chance level of the whole n x m matrix that an anchor must
+    beat. How many mutual-best pairs chance alone gives grows with the
+    documents' length (about 0.4 for 10 x 10 unrelated FLORES articles, 3
+    for 45 x 45), so the bar is simulated for the pair's own size: the
+    (1 - alpha) quantile of the count in independent standard normal
+    matrices, which have more mutual-best pairs than real unrelated pairs
+    do (their z-scores share row and column effects), so it errs strict.
+    """
+    if not n or not m or n * m > MUTUAL_BAR_MAX_CELLS:
+        return float("inf")
+    return float(_mutual_bar(min(n, m), max(n, m), alpha))
+
+
+def _finite(x: float) -> float | None:
+    return x if np.isfinite(x) else None  # JSON (and PostgreSQL's jsonb) has no Infinity
 
 
 @dataclass(frozen=True)
@@ -320,6 +356,9 @@ def decide(src: DocText, candidates: Sequence[Candidate], null: Null, params: Pa
             why[key] = "translation"
         elif evs[key].anchors >= params.anchor_min:
             why[key] = "anchors"
+        elif method in params.mutual_methods and len(evs[key].mutual) > mutual_bar(evs[key].n, evs[key].m,
+                                                                                      params.mutual_alpha):
+            why[key] = "mutual-best pairs"
         elif doc_z[key] >= params.doc_z_min:
             why[key] = "document cosine"
     if parallel and not params.comparable_beside_parallel:
@@ -341,6 +380,8 @@ def decide(src: DocText, candidates: Sequence[Candidate], null: Null, params: Pa
             "doc_margin": round(rank(c) - rank(other), 4) if other is not None else None,
             "anchors": ev.anchors,
             "mutual_best": len(ev.mutual),
+            "mutual_bar": _finite(mutual_bar(ev.n, ev.m, params.mutual_alpha)) if method in params.mutual_methods
+            else None,
             "chain": ev.chain,
             "chain_coverage": round(ev.chain_coverage, 4),
             "length_ratio": round(ev.length_ratio, 3),

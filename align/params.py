@@ -192,6 +192,15 @@ class PairingParams(Params):
     anchor_min: int = param(3, why="anchors that make a same-story pair (2 paired 4-6 of 50 orphaned FLORES "
                                    "translations with an unrelated article; 3 none)", abbr="anchors",
                             dev=(COLLECTION, SEEDS))
+    mutual_alpha: float = param(0.01, why="or: more mutual-best sentence pairs than all but this share of random "
+                                          "matrices of the pair's size reach (pairing.mutual_bar; a rewrite sharing 6 "
+                                          "of 9 sentences has 5-8 and 1 anchor; unrelated FLORES articles 0-4)",
+                                 abbr="mutual.a", dev=(COLLECTION, SEEDS))
+    mutual_methods: tuple[str, ...] = param(("embed",), why="methods that use mutual_alpha: without MT unrelated pairs "
+                                                         "have fewer mutual-best pairs than random matrices (0 of 2,250 "
+                                                         "over the bar); the MT signals' tails are heavier (8 of 369 "
+                                                         "unrelated rewrite candidates over it)", abbr="mutual.m",
+                                            dev=(COLLECTION,))
     doc_z_min: float = param(4.0, why="or: document cosine this many spreads above the source's null (its cosines "
                                       "with the collection, most of which are unrelated)", abbr="docz",
                              dev=(COLLECTION, SEEDS))

@@ -7,7 +7,7 @@ from harness.samples import BRIEF_BG, BRIEF_EN, UNRELATED, UNRELATED_EN
 from harness.samples import NEWS_BG as BG
 from harness.samples import NEWS_EN as EN
 from harness.samples import SENTENCES as S
-from harness.shared_data import SEEDS, require_shared
+from harness.shared_data import DATA, SEEDS, require_shared
 
 OTHER = [
     "The central bank kept interest rates unchanged for the third month in a row.",
@@ -196,3 +196,37 @@ def test_the_null_sample_is_fixed_size_and_stable_as_documents_arrive():
     more = {grown[i] for i in null_rows(grown, 256)}
     assert len(chosen - more) <= 10  # a new document displaces at most one sampled one
     assert list(null_rows(keys[:5], 256)) == [0, 1, 2, 3, 4]
+
+
+# a rewrite from benchmarks/pipeline_pairing.py: six FLORES dev lines of one article (920-929) in another
+# order among three of another (420-429); its z-scores stay below the chance level of the 9 x 10 matrix
+REWRITE_LINES = [424, 926, 927, 426, 923, 929, 924, 422, 925]
+
+
+def test_a_rewrite_whose_sentences_are_each_others_best_match_is_paired_by_them():
+    from xlalign.align.params import PairingParams
+
+    flores = require_shared(DATA / "flores-bg-en-dev")
+    bg = (flores / "flores-dev.bg").read_text(encoding="utf-8").split("\n")
+    en = (flores / "flores-dev.en").read_text(encoding="utf-8").split("\n")
+    rewrite = DocText("rewrite", "bg", [bg[i] for i in REWRITE_LINES], None)
+    targets = [DocText(f"en{a}", "en", en[a : a + 10], None) for a in (920, 100, 500, 700)]
+    decisions = {d.tgt_key: d for d in pair_documents([rewrite], targets)}
+    assert "en920" in decisions, decisions
+    p = decisions["en920"].params
+    assert decisions["en920"].mode == "comparable"
+    assert p["reason"] == "mutual-best pairs"
+    assert p["anchors"] < PairingParams().anchor_min  # what the anchors alone would have missed
+    assert p["mutual_best"] > p["mutual_bar"]
+    assert set(decisions) == {"en920"}  # the unrelated articles stay unpaired
+
+
+def test_the_mutual_best_bar_grows_with_the_documents_and_is_reproducible():
+    from xlalign.align.pairing import MUTUAL_BAR_MAX_CELLS, mutual_bar
+
+    bars = [mutual_bar(k, k, 0.01) for k in (10, 20, 45, 100)]
+    assert bars == sorted(bars) and bars[0] < bars[-1]
+    assert mutual_bar(10, 12, 0.01) == mutual_bar(12, 10, 0.01)  # symmetric, and the same every time
+    assert mutual_bar(20, 20, 0.001) >= mutual_bar(20, 20, 0.1)  # a smaller alpha is a stricter bar
+    assert mutual_bar(0, 5, 0.01) == float("inf")
+    assert mutual_bar(MUTUAL_BAR_MAX_CELLS, 2, 0.01) == float("inf")  # too big to simulate: anchors decide
