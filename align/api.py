@@ -11,6 +11,7 @@ from xlalign.errors import UsageError
 from xlalign.signatures import format_signature
 
 from . import embeddings
+from .blas import one_blas_thread
 from .methods import usable_signals
 from .params import METHODS, VERSION, AlignerParams, MinerParams
 from .types import MODES, MT_FEATURE, AlignmentPlan, AlignmentResult
@@ -121,12 +122,13 @@ def align_sentences(
 
 def run_plan(plan: AlignmentPlan) -> AlignmentResult:
     """Carry out a plan from `plan_alignment`, with exactly the parameters its signature names."""
-    if isinstance(plan.settings, AlignerParams):
-        from .parallel import align_parallel
+    with one_blas_thread():
+        if isinstance(plan.settings, AlignerParams):
+            from .parallel import align_parallel
 
-        groups = align_parallel(plan.src, plan.tgt, plan.mt, plan.method, plan.settings)
-    else:
-        from .miner import mine
+            groups = align_parallel(plan.src, plan.tgt, plan.mt, plan.method, plan.settings)
+        else:
+            from .miner import mine
 
-        groups = mine(plan.src, plan.tgt, plan.mt, plan.method, plan.settings)
+            groups = mine(plan.src, plan.tgt, plan.mt, plan.method, plan.settings)
     return AlignmentResult(groups, plan.method, plan.mode, plan.params, plan.signature, plan.notes)

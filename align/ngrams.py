@@ -122,28 +122,37 @@ def block_dots(x: SparseRows, y: SparseRows, rows: range, cols: range) -> np.nda
 
     Exact: only n-grams that occur on both sides of the block can contribute,
     so both blocks are projected onto the ids they share and BLAS multiplies
-    two small dense matrices. Cost is bounded by the block size, so callers
-    that walk a band in fixed-size blocks stay linear in document length.
+    two small dense matrices. The shared ids are found with a bitmap over the
+    id range (ids are indices into the pair's vocabulary), which is linear in
+    the block's entries where a sorted intersection is not. Cost is bounded
+    by the block size, so callers that walk a band in fixed-size blocks stay
+    linear in document length.
     """
+    out = np.zeros((len(rows), len(cols)), dtype=np.float32)
     if len(rows) == 0 or len(cols) == 0:
-        return np.zeros((len(rows), len(cols)), dtype=np.float32)
+        return out
     xa, xb = x.indptr[rows.start], x.indptr[rows.stop]
     ya, yb = y.indptr[cols.start], y.indptr[cols.stop]
     xids, yids = x.ids[xa:xb], y.ids[ya:yb]
-    vocab = np.intersect1d(xids, yids)
-    out = np.zeros((len(rows), len(cols)), dtype=np.float32)
-    if not len(vocab):
+    if not len(xids) or not len(yids):
         return out
-    xpos = np.minimum(np.searchsorted(vocab, xids), len(vocab) - 1)
-    xhit = vocab[xpos] == xids
-    ypos = np.minimum(np.searchsorted(vocab, yids), len(vocab) - 1)
-    yhit = vocab[ypos] == yids
+    size = int(max(xids.max(), yids.max())) + 1
+    shared = np.zeros(size, dtype=bool)
+    shared[yids] = True
+    in_x = np.zeros(size, dtype=bool)
+    in_x[xids] = True
+    shared &= in_x
+    column = np.cumsum(shared) - 1  # the shared id's column in the small matrices
+    k = int(column[-1]) + 1
+    if not k:
+        return out
+    xhit, yhit = shared[xids], shared[yids]
     xrow = np.repeat(np.arange(len(rows)), np.diff(x.indptr[rows.start : rows.stop + 1]))
     yrow = np.repeat(np.arange(len(cols)), np.diff(y.indptr[cols.start : cols.stop + 1]))
-    xm = np.zeros((len(rows), len(vocab)), dtype=np.float32)
-    ym = np.zeros((len(cols), len(vocab)), dtype=np.float32)
-    xm[xrow[xhit], xpos[xhit]] = x.vals[xa:xb][xhit]
-    ym[yrow[yhit], ypos[yhit]] = y.vals[ya:yb][yhit]
+    xm = np.zeros((len(rows), k), dtype=np.float32)
+    ym = np.zeros((len(cols), k), dtype=np.float32)
+    xm[xrow[xhit], column[xids[xhit]]] = x.vals[xa:xb][xhit]
+    ym[yrow[yhit], column[yids[yhit]]] = y.vals[ya:yb][yhit]
     return xm @ ym.T
 
 

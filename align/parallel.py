@@ -28,7 +28,7 @@ def align_parallel(src: list[str], tgt: list[str], mt: list[str] | None, method:
     if not src or not tgt:  # nothing to compare: everything is a deletion or an insertion
         return [Group((k,), (), 0.0) for k in range(len(src))] + [Group((), (k,), 0.0) for k in range(len(tgt))]
     features = PairFeatures.for_method(src, tgt, mt, method, p)
-    cand = candidates(features, p)
+    cand = candidates(features, p, wanted=weighted_features(p.weights))
     steps = decode(cand, p.weights)
     groups = [steps_to_group(s, features, cand, p.weights) for s in steps]
     if not math.isfinite(sum(g.score or 0.0 for g in groups)):
@@ -45,8 +45,9 @@ def steps_to_group(s: Step, features: PairFeatures, cand: Candidates, w: Weights
     src_idx, tgt_idx = tuple(range(s.i - s.a, s.i)), tuple(range(s.j - s.b, s.j))
     if not (s.a and s.b):
         return Group(src_idx, tgt_idx, 0.0)
-    ft = features.group_features(s.a, s.b, np.array([s.i]), np.array([s.j]), cand.dots if features.use_mt else None)
     weights = {name: getattr(w, "w_" + name) for name in SIMILARITIES if getattr(w, "w_" + name)}
+    ft = features.group_features(s.a, s.b, np.array([s.i]), np.array([s.j]), cand.dots if features.use_mt else None,
+                                 wanted=frozenset(weights))
     norm = sum(abs(v) for v in weights.values()) or 1.0
     z = sum(v * float(ft[name][0]) for name, v in weights.items() if name in ft) / norm
     return Group(src_idx, tgt_idx, round(float(confidence(z)), 4))
@@ -103,8 +104,17 @@ def coarse_vectors(f: PairFeatures) -> tuple[np.ndarray, np.ndarray]:
     return vx.astype(np.float32), vy.astype(np.float32)
 
 
-def candidates(f: PairFeatures, p: AlignerParams) -> Candidates:
-    """The band around the coarse path, and the features of every group type at every node in it."""
+def weighted_features(w: Weights) -> frozenset[str]:
+    """The features `w` gives a weight: the only ones an alignment needs computed."""
+    return frozenset(name for name in FEATURES if getattr(w, "w_" + name))
+
+
+def candidates(f: PairFeatures, p: AlignerParams, wanted: frozenset[str] | None = None) -> Candidates:
+    """The band around the coarse path, and the features of every group type at every node in it.
+
+    `wanted` limits the similarity features to those named (`weighted_features`);
+    None computes all of them, for tuning, which re-weights the same candidates.
+    """
     n, m = len(f.src), len(f.tgt)
     if n and m:
         vx, vy = coarse_vectors(f)
@@ -113,14 +123,14 @@ def candidates(f: PairFeatures, p: AlignerParams) -> Candidates:
         band = Band.full(n, m)
     dots = f.pair_dots(band) if (f.use_mt and n and m) else None
     edges = (EdgeClauses.compute(f.src_mt, f.tgt, band, f.max_size, p.min_clause)
-             if dots is not None and f.src_mt is not None else None)
+             if dots is not None and f.src_mt is not None and (wanted is None or "cl" in wanted) else None)
     types = group_types(p.max_group, p.many_to_many_max)
     all_i, all_j = band.nodes()
     nodes, feats = [], []
     for a, b in types:
         idx = valid_nodes(band, a, b)
         nodes.append(idx)
-        feats.append(f.group_features(a, b, all_i[idx], all_j[idx], dots, edges) if len(idx) else {})
+        feats.append(f.group_features(a, b, all_i[idx], all_j[idx], dots, edges, wanted) if len(idx) else {})
     return Candidates(band, types, nodes, feats, n, m, f.src_junk1, f.tgt_junk1, dots, edges)
 
 

@@ -229,9 +229,13 @@ class PairFeatures:
         return BandDots.compute(self.x, self.y, band, self.max_size)
 
     def group_features(
-        self, a: int, b: int, i: np.ndarray, j: np.ndarray, dots: BandDots | None, edges: EdgeClauses | None = None
+        self, a: int, b: int, i: np.ndarray, j: np.ndarray, dots: BandDots | None, edges: EdgeClauses | None = None,
+        wanted: frozenset[str] | None = None,
     ) -> dict[str, np.ndarray]:
         """Normalised features of groups src[i-a:i] x tgt[j-b:j] (arrays of node ends).
+
+        `wanted` names the similarity features to compute (None: all the
+        method has); "len" and "junk" always come.
 
         `*_nb` features are Bertalign's neighbour margin: the group's cosine
         minus the mean cosine of each side with the sentences just outside
@@ -244,7 +248,11 @@ class PairFeatures:
         has_l = i - a - 1 >= 0
         has_rt = j < m
         has_lt = j - b - 1 >= 0
-        if self.use_mt:
+
+        def want(name: str) -> bool:
+            return wanted is None or name in wanted
+
+        if self.use_mt and (want("mt") or want("mt_nb")):
             assert dots is not None, "MT features need the band's dot products (pair_dots)"
             r = dots.rect(i, j, a, b)
             nx = np.maximum(self.x_norm2[a - 1, i - 1], 1e-9)
@@ -252,6 +260,8 @@ class PairFeatures:
             cos = r / np.sqrt(nx * ny)
             base = 0.5 * (self.mt_base_x[a - 1, i - 1] + self.mt_base_y[b - 1, j - 1])
             out["mt"] = (cos - base) / self.stats["mt_sd"]
+        if self.use_mt and want("mt_nb"):
+            assert dots is not None
             y1 = np.maximum(self.y_norm2[0], 1e-9)
             x1 = np.maximum(self.x_norm2[0], 1e-9)
             jr = np.minimum(j, m - 1)
@@ -264,11 +274,13 @@ class PairFeatures:
             c_ls = dots.rect(il + 1, j, 1, b) / np.sqrt(ny * x1[il])
             out["mt_nb"] = (cos - 0.5 * (_avg2(c_lt, has_lt, c_rt, has_rt) + _avg2(c_ls, has_l, c_rs, has_r))) / self.stats["mt_sd"]
         nbmask = (has_l, has_r, has_lt, has_rt)
-        if self.use_emb:
-            _emb_feature(out, "emb", self.ex, self.ey, self.emb_base_x, self.emb_base_y, self.stats["emb_sd"], a, b, i, j, nbmask)
-        if self.use_mt_emb:
-            _emb_feature(out, "embmt", self.emt, self.ey, self.embmt_base_x, self.embmt_base_y, self.stats["embmt_sd"], a, b, i, j, nbmask)
-        if edges is not None:
+        if self.use_emb and (want("emb") or want("emb_nb")):
+            _emb_feature(out, "emb", self.ex, self.ey, self.emb_base_x, self.emb_base_y, self.stats["emb_sd"], a, b, i, j,
+                         nbmask if want("emb_nb") else None)
+        if self.use_mt_emb and (want("embmt") or want("embmt_nb")):
+            _emb_feature(out, "embmt", self.emt, self.ey, self.embmt_base_x, self.embmt_base_y, self.stats["embmt_sd"],
+                         a, b, i, j, nbmask if want("embmt_nb") else None)
+        if edges is not None and want("cl"):
             out["cl"] = edges.leak(a, b, i, j)
         ls = self.src_len[a - 1, i - 1] * self.len_ratio
         lt = self.tgt_len[b - 1, j - 1]
@@ -278,14 +290,16 @@ class PairFeatures:
 
 
 def _emb_feature(out, name, ex, ey, base_x, base_y, sd, a, b, i, j, nbmask):
-    """Adds `name` and `name_nb` for one pair of run-embedding arrays."""
+    """Adds `name`, and `name_nb` unless `nbmask` is None, for one pair of run-embedding arrays."""
     n, m = ex.shape[1], ey.shape[1]
-    has_l, has_r, has_lt, has_rt = nbmask
     gx = ex[a - 1, i - 1]
     gy = ey[b - 1, j - 1]
     cos = np.einsum("kd,kd->k", gx, gy)
     base = 0.5 * (base_x[a - 1, i - 1] + base_y[b - 1, j - 1])
     out[name] = (cos - base) / sd
+    if nbmask is None:
+        return
+    has_l, has_r, has_lt, has_rt = nbmask
     e1x, e1y = ex[0], ey[0]
     c_rt = np.einsum("kd,kd->k", gx, e1y[np.minimum(j, m - 1)])
     c_lt = np.einsum("kd,kd->k", gx, e1y[np.maximum(j - b - 1, 0)])

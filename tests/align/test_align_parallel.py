@@ -206,3 +206,39 @@ def test_one_sentence_against_five():
     assert (1, 5) in group_types(5, 6) and (5, 1) in group_types(5, 6)
     assert (2, 5) not in group_types(5, 6) and (3, 4) not in group_types(5, 6)
     assert group_types(4, 6) == [(a, b) for a in range(1, 5) for b in range(1, 5) if a + b <= 6]
+
+
+@pytest.mark.parametrize("method", ["hybrid", "mt", "embed"])
+def test_only_weighted_features_are_computed_and_the_path_is_the_same(method):
+    """An alignment computes the features its weights use (parallel.weighted_features); tuning, which
+    re-weights the same candidates, gets all of them. Both must decode to the same groups."""
+    from xlalign.align.parallel import FEATURES, candidates, decode, weighted_features
+    from xlalign.align.similarity import PairFeatures
+
+    src, tgt = BG + BG[:2], EN + [UNRELATED] + EN[:2]
+    p = AlignerParams.for_method(method)
+    f = PairFeatures.for_method(src, tgt, EN + EN[:2] if method != "embed" else None, method, p)
+    wanted = weighted_features(p.weights)
+    full, lean = candidates(f, p), candidates(f, p, wanted=wanted)
+    computed = set().union(*[set(ft) for ft in lean.feats]) & set(FEATURES)
+    made_from = {name[: -len("_nb")] for name in wanted if name.endswith("_nb")}  # a margin needs its cosine
+    assert wanted <= computed <= wanted | made_from  # nothing else without a weight, nothing with one missing
+    if method == "hybrid":
+        assert "mt_nb" not in computed and "embmt_nb" not in computed
+    assert set().union(*[set(ft) for ft in full.feats]) & set(FEATURES) >= wanted
+    assert decode(full, p.weights) == decode(lean, p.weights)
+
+
+def test_alignment_runs_numpy_blas_on_one_thread_and_gives_the_threads_back():
+    from threadpoolctl import threadpool_info
+
+    from xlalign.align.blas import one_blas_thread
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before, "numpy's BLAS should be visible to threadpoolctl"
+    with one_blas_thread():
+        assert blas_threads() == [1] * len(before)
+    assert blas_threads() == before
