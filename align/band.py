@@ -8,6 +8,7 @@ what keeps the whole aligner linear in document length.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,6 +119,12 @@ class BandDots:
 
     @staticmethod
     def compute(x: SparseRows, y: SparseRows, band: Band, max_size: int) -> BandDots:
+        """n-gram vector dot products (ngrams.block_dots) in the band."""
+        return BandDots.from_blocks(lambda rows, cols: block_dots(x, y, rows, cols), band, max_size)
+
+    @staticmethod
+    def from_blocks(block: Callable[[range, range], np.ndarray], band: Band, max_size: int) -> BandDots:
+        """Dot products in the band, `block(rows, cols)` giving a dense block of them at a time."""
         n, m = band.n, band.m
         A = max_size
         # source sentence k belongs to groups ending at rows k+1 .. k+A
@@ -134,7 +141,7 @@ class BandDots:
         for s in range(0, n, BLOCK):
             e = min(n, s + BLOCK)
             c0, c1 = int(plo[s:e].min()), int(phi[s:e].max()) + 1
-            d = block_dots(x, y, range(s, e), range(c0, c1))
+            d = block(range(s, e), range(c0, c1))
             for k in range(s, e):
                 w = phi[k] - plo[k] + 1
                 vals[k, :w] = d[k - s, plo[k] - c0 : plo[k] - c0 + w]

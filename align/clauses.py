@@ -80,11 +80,12 @@ class EdgeClauses:
 
     @staticmethod
     def compute(src_mt: Sequence[str], tgt: Sequence[str], band: Band, max_size: int,
-                min_clause: int) -> EdgeClauses:
+                min_clause: int, hashed: list[list[np.ndarray]] | None = None) -> EdgeClauses:
+        """`hashed`: ngrams.row_hashes of src_mt and tgt, where the main MT signal computed them already."""
         heads_t, tails_t, has_t = _rows(tgt, min_clause)
         heads_s, tails_s, has_s = _rows(src_mt, min_clause)
         # a space of their own: adding the clauses to the sentences' idf would change the main MT signal
-        x, y, ht, tt, hs, ts = featurise([list(src_mt), list(tgt), heads_t, tails_t, heads_s, tails_s])
+        x, y, ht, tt, hs, ts = featurise([list(src_mt), list(tgt), heads_t, tails_t, heads_s, tails_s], hashed=hashed)
         norms = {k: np.sqrt(np.maximum(self_dots(v, 1)[0], 1e-9)) for k, v in
                  (("x", x), ("y", y), ("ht", ht), ("tt", tt), ("hs", hs), ("ts", ts))}
         return EdgeClauses(

@@ -79,8 +79,17 @@ class SparseRows:
         return self.ids[a:b], self.vals[a:b]
 
 
+ORDERS: tuple[int, ...] = (1, 2, 3, 4, 5)
+
+
+def row_hashes(texts: Sequence[str], orders: Sequence[int] = ORDERS) -> list[np.ndarray]:
+    """The n-gram hashes of each text: what `featurise` weighs (computed once where two spaces share texts)."""
+    return [_ngram_hashes(normalise(t), orders) for t in texts]
+
+
 def featurise(
-    sides: Sequence[Sequence[str]], orders: Sequence[int] = (1, 2, 3, 4, 5)
+    sides: Sequence[Sequence[str]], orders: Sequence[int] = ORDERS,
+    hashed: Sequence[list[np.ndarray] | None] | None = None,
 ) -> list[SparseRows]:
     """tf-idf character n-gram vectors for several lists of texts in one space.
 
@@ -88,11 +97,12 @@ def featurise(
     (the vector of a concatenation is the sum of its sentences' vectors).
     idf is computed over all rows of all sides (the document pair), so words
     frequent in this document (articles, the subject's name) weigh less.
+    `hashed[k]`, where given, is `row_hashes(sides[k], orders)` already computed.
     """
     per_row: list[np.ndarray] = []
-    for texts in sides:
-        for t in texts:
-            per_row.append(_ngram_hashes(normalise(t), orders))
+    for k, texts in enumerate(sides):
+        known = hashed[k] if hashed is not None and k < len(hashed) else None
+        per_row.extend(known if known is not None else row_hashes(texts, orders))
     lengths = np.array([len(h) for h in per_row], dtype=np.int64)
     all_h = np.concatenate(per_row) if per_row else np.zeros(0, dtype=np.uint64)
     vocab, inv = np.unique(all_h, return_inverse=True)
@@ -142,17 +152,17 @@ def block_dots(x: SparseRows, y: SparseRows, rows: range, cols: range) -> np.nda
     in_x = np.zeros(size, dtype=bool)
     in_x[xids] = True
     shared &= in_x
-    column = np.cumsum(shared) - 1  # the shared id's column in the small matrices
-    k = int(column[-1]) + 1
-    if not k:
-        return out
     xhit, yhit = shared[xids], shared[yids]
+    if not xhit.any():
+        return out
+    vocab, xcol = np.unique(xids[xhit], return_inverse=True)  # the shared ids, sorted: the small matrices' columns
+    ycol = np.searchsorted(vocab, yids[yhit])
     xrow = np.repeat(np.arange(len(rows)), np.diff(x.indptr[rows.start : rows.stop + 1]))
     yrow = np.repeat(np.arange(len(cols)), np.diff(y.indptr[cols.start : cols.stop + 1]))
-    xm = np.zeros((len(rows), k), dtype=np.float32)
-    ym = np.zeros((len(cols), k), dtype=np.float32)
-    xm[xrow[xhit], column[xids[xhit]]] = x.vals[xa:xb][xhit]
-    ym[yrow[yhit], column[yids[yhit]]] = y.vals[ya:yb][yhit]
+    xm = np.zeros((len(rows), len(vocab)), dtype=np.float32)
+    ym = np.zeros((len(cols), len(vocab)), dtype=np.float32)
+    xm[xrow[xhit], xcol] = x.vals[xa:xb][xhit]
+    ym[yrow[yhit], ycol] = y.vals[ya:yb][yhit]
     return xm @ ym.T
 
 

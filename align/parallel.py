@@ -122,8 +122,11 @@ def candidates(f: PairFeatures, p: AlignerParams, wanted: frozenset[str] | None 
     else:
         band = Band.full(n, m)
     dots = f.pair_dots(band) if (f.use_mt and n and m) else None
-    edges = (EdgeClauses.compute(f.src_mt, f.tgt, band, f.max_size, p.min_clause)
+    if n and m:
+        f.embedding_dots(band)
+    edges = (EdgeClauses.compute(f.src_mt, f.tgt, band, f.max_size, p.min_clause, hashed=f.mt_hashes)
              if dots is not None and f.src_mt is not None and (wanted is None or "cl" in wanted) else None)
+    f.mt_hashes = None  # used: free them
     types = group_types(p.max_group, p.many_to_many_max)
     all_i, all_j = band.nodes()
     nodes, feats = [], []

@@ -31,7 +31,7 @@ Group scores for the DP are combined in `parallel.group_score`.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,7 +39,7 @@ import numpy as np
 from . import embeddings as emb_mod
 from .band import Band, BandDots
 from .clauses import EdgeClauses
-from .ngrams import SparseRows, block_dots, featurise, self_dots
+from .ngrams import ORDERS, SparseRows, block_dots, featurise, row_hashes, self_dots
 from .params import AlignerParams
 
 
@@ -138,6 +138,10 @@ class PairFeatures:
     emt: np.ndarray = field(default_factory=_empty)  # (A, n, d) embeddings of MT runs
     embmt_base_x: np.ndarray = field(default_factory=_empty)
     embmt_base_y: np.ndarray = field(default_factory=_empty)
+    # filled by embedding_dots(band): sentence-pair embedding dots in the band, and the norms of run sums
+    mt_hashes: list[list[np.ndarray]] | None = None  # n-gram hashes of MT and target, until the edge clauses use them
+    emb_dots: dict[str, BandDots] = field(default_factory=dict)  # "emb": src . tgt, "embmt": MT . tgt
+    run_norms: dict[str, np.ndarray] = field(default_factory=dict)  # "src", "tgt", "mt": (A, n)
 
     @classmethod
     def for_method(
@@ -171,7 +175,10 @@ class PairFeatures:
         samp_x = np.sort(rng.choice(n, size=min(n, self.random_sample), replace=False)) if n else np.zeros(0, int)
         if self.use_mt:
             assert self.src_mt is not None
-            self.x, self.y = featurise([self.src_mt, self.tgt], self.ngram_orders)
+            hashed = [row_hashes(self.src_mt, self.ngram_orders), row_hashes(self.tgt, self.ngram_orders)]
+            self.x, self.y = featurise([self.src_mt, self.tgt], self.ngram_orders, hashed=hashed)
+            if tuple(self.ngram_orders) == ORDERS:  # what the edge clauses' space (clauses.py) hashes again
+                self.mt_hashes = hashed
             self.x_norm2 = _run_sqnorms(self_dots(self.x, A), A)
             self.y_norm2 = _run_sqnorms(self_dots(self.y, A), A)
             self.mt_base_x, self.mt_base_y, self.stats["mt_sd"] = self._mt_baselines(samp_x, samp_y)
@@ -228,6 +235,27 @@ class PairFeatures:
         """x_k . y_l for every sentence pair any group in the band can contain."""
         return BandDots.compute(self.x, self.y, band, self.max_size)
 
+    def embedding_dots(self, band: Band) -> None:
+        """Sentence-pair embedding dots in the band, so that group cosines need no run vectors.
+
+        With runs embedded as the normalised sum of their sentences
+        (`embed_runs` 1), a group's cosine and its neighbours' are sums of
+        sentence-pair dots over a rectangle divided by the norms of the run
+        sums, as for the n-gram vectors: a few numbers per candidate where
+        gathering two 384-dimensional run vectors per candidate was most of
+        the embedding signal's cost. Runs embedded as one text (`embed_runs`
+        above 1) keep the vectors.
+        """
+        if self.embed_runs != 1 or not (self.use_emb or self.use_mt_emb):
+            return
+        sides = {"src": self.ex, "tgt": self.ey, "mt": self.emt} if self.use_mt_emb else {"src": self.ex, "tgt": self.ey}
+        if not self.use_emb:
+            sides.pop("src")
+        self.run_norms = {k: _run_sum_norms(v[0], self.max_size) for k, v in sides.items() if v.size}
+        for name, side in (("emb", "src"), ("embmt", "mt")):
+            if side in self.run_norms:
+                self.emb_dots[name] = BandDots.from_blocks(_dense_block(sides[side][0], self.ey[0]), band, self.max_size)
+
     def group_features(
         self, a: int, b: int, i: np.ndarray, j: np.ndarray, dots: BandDots | None, edges: EdgeClauses | None = None,
         wanted: frozenset[str] | None = None,
@@ -274,12 +302,17 @@ class PairFeatures:
             c_ls = dots.rect(il + 1, j, 1, b) / np.sqrt(ny * x1[il])
             out["mt_nb"] = (cos - 0.5 * (_avg2(c_lt, has_lt, c_rt, has_rt) + _avg2(c_ls, has_l, c_rs, has_r))) / self.stats["mt_sd"]
         nbmask = (has_l, has_r, has_lt, has_rt)
-        if self.use_emb and (want("emb") or want("emb_nb")):
-            _emb_feature(out, "emb", self.ex, self.ey, self.emb_base_x, self.emb_base_y, self.stats["emb_sd"], a, b, i, j,
-                         nbmask if want("emb_nb") else None)
-        if self.use_mt_emb and (want("embmt") or want("embmt_nb")):
-            _emb_feature(out, "embmt", self.emt, self.ey, self.embmt_base_x, self.embmt_base_y, self.stats["embmt_sd"],
-                         a, b, i, j, nbmask if want("embmt_nb") else None)
+        for name, on, vx, side, bx, by in (("emb", self.use_emb, self.ex, "src", self.emb_base_x, self.emb_base_y),
+                                           ("embmt", self.use_mt_emb, self.emt, "mt", self.embmt_base_x,
+                                            self.embmt_base_y)):
+            if not on or not (want(name) or want(name + "_nb")):
+                continue
+            nb = nbmask if want(name + "_nb") else None
+            if name in self.emb_dots:
+                _emb_feature_banded(out, name, self.emb_dots[name], self.run_norms[side], self.run_norms["tgt"], bx, by,
+                                    self.stats[name + "_sd"], a, b, i, j, nb)
+            else:
+                _emb_feature(out, name, vx, self.ey, bx, by, self.stats[name + "_sd"], a, b, i, j, nb)
         if edges is not None and want("cl"):
             out["cl"] = edges.leak(a, b, i, j)
         ls = self.src_len[a - 1, i - 1] * self.len_ratio
@@ -307,6 +340,46 @@ def _emb_feature(out, name, ex, ey, base_x, base_y, sd, a, b, i, j, nbmask):
     c_ls = np.einsum("kd,kd->k", gy, e1x[np.maximum(i - a - 1, 0)])
     nb = 0.5 * (_avg2(c_lt, has_lt, c_rt, has_rt, base) + _avg2(c_ls, has_l, c_rs, has_r, base))
     out[name + "_nb"] = (cos - nb) / sd
+
+
+def _emb_feature_banded(out, name, dots, norm_x, norm_y, base_x, base_y, sd, a, b, i, j, nbmask):
+    """`_emb_feature` from the band's sentence-pair dots and the run sums' norms (`embedding_dots`)."""
+    n, m = norm_x.shape[1], norm_y.shape[1]
+    nx = np.maximum(norm_x[a - 1, i - 1], 1e-9)
+    ny = np.maximum(norm_y[b - 1, j - 1], 1e-9)
+    cos = dots.rect(i, j, a, b) / (nx * ny)
+    base = 0.5 * (base_x[a - 1, i - 1] + base_y[b - 1, j - 1])
+    out[name] = (cos - base) / sd
+    if nbmask is None:
+        return
+    has_l, has_r, has_lt, has_rt = nbmask
+    # a neighbour is one sentence (a unit vector): its dot with the run is the rectangle over one row or column
+    jr, jl = np.minimum(j, m - 1), np.maximum(j - b - 1, 0)
+    ir, il = np.minimum(i, n - 1), np.maximum(i - a - 1, 0)
+    c_rt = dots.rect(i, jr + 1, a, 1) / nx
+    c_lt = dots.rect(i, jl + 1, a, 1) / nx
+    c_rs = dots.rect(ir + 1, j, 1, b) / ny
+    c_ls = dots.rect(il + 1, j, 1, b) / ny
+    nb = 0.5 * (_avg2(c_lt, has_lt, c_rt, has_rt, base) + _avg2(c_ls, has_l, c_rs, has_r, base))
+    out[name + "_nb"] = (cos - nb) / sd
+
+
+def _dense_block(e1x: np.ndarray, e1y: np.ndarray) -> Callable[[range, range], np.ndarray]:
+    def block(rows: range, cols: range) -> np.ndarray:
+        return e1x[rows.start : rows.stop] @ e1y[cols.start : cols.stop].T
+
+    return block
+
+
+def _run_sum_norms(e1: np.ndarray, max_size: int) -> np.ndarray:
+    """(A, n): norm of the sum of the a sentence vectors ending at each sentence (0 before the document starts)."""
+    n = e1.shape[0]
+    c = np.concatenate([np.zeros((1, e1.shape[1]), np.float64), np.cumsum(e1, axis=0, dtype=np.float64)])
+    out = np.zeros((max_size, n))
+    for a in range(1, max_size + 1):
+        ends = np.arange(a - 1, n)
+        out[a - 1, ends] = np.linalg.norm(c[ends + 1] - c[ends + 1 - a], axis=1)
+    return out
 
 
 def _avg2(u: np.ndarray, has_u: np.ndarray, v: np.ndarray, has_v: np.ndarray, default=0.0) -> np.ndarray:

@@ -242,3 +242,34 @@ def test_alignment_runs_numpy_blas_on_one_thread_and_gives_the_threads_back():
     with one_blas_thread():
         assert blas_threads() == [1] * len(before)
     assert blas_threads() == before
+
+
+def test_embedding_features_from_band_dots_equal_those_from_run_vectors():
+    """similarity.embedding_dots: a group's cosine and its neighbours' from sentence-pair dots and run-sum norms
+    are the cosines of the normalised run vectors (runs embedded as sums, embed_runs 1)."""
+    import numpy as np
+
+    from xlalign.align.band import Band
+    from xlalign.align.parallel import group_types
+    from xlalign.align.similarity import PairFeatures
+
+    src, tgt = BG + BG[:3], EN + [UNRELATED] + EN[:3]
+    p = AlignerParams.for_method("hybrid")
+    f = PairFeatures.for_method(src, tgt, EN + EN[:3], "hybrid", p)
+    band = Band.full(len(src), len(tgt))
+    dots = f.pair_dots(band)
+    i_all, j_all = band.nodes()
+    f.embedding_dots(band)
+    assert set(f.emb_dots) == {"emb", "embmt"}
+    checked = 0
+    for a, b in group_types(p.max_group, p.many_to_many_max):
+        ok = (i_all >= a) & (j_all >= b)
+        i, j = i_all[ok], j_all[ok]
+        banded = f.group_features(a, b, i, j, dots)
+        saved, f.emb_dots = f.emb_dots, {}
+        vectors = f.group_features(a, b, i, j, dots)
+        f.emb_dots = saved
+        for name in ("emb", "emb_nb", "embmt", "embmt_nb"):
+            np.testing.assert_allclose(banded[name], vectors[name], atol=1e-4)
+            checked += len(i)
+    assert checked > 100
