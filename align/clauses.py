@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .band import Band, BandDots
-from .ngrams import featurise, self_dots
+from .ngrams import RowHashes, featurise, self_dots
 
 _STRONG = re.compile(r"(?<=[.;:!?])\s+(?=\S)")
 _COMMA = re.compile(r"(?<=,)\s+(?=\S)")
@@ -80,7 +80,7 @@ class EdgeClauses:
 
     @staticmethod
     def compute(src_mt: Sequence[str], tgt: Sequence[str], band: Band, max_size: int,
-                min_clause: int, hashed: list[list[np.ndarray]] | None = None) -> EdgeClauses:
+                min_clause: int, hashed: list[RowHashes] | None = None) -> EdgeClauses:
         """`hashed`: ngrams.row_hashes of src_mt and tgt, where the main MT signal computed them already."""
         heads_t, tails_t, has_t = _rows(tgt, min_clause)
         heads_s, tails_s, has_s = _rows(src_mt, min_clause)

@@ -82,14 +82,47 @@ class SparseRows:
 ORDERS: tuple[int, ...] = (1, 2, 3, 4, 5)
 
 
-def row_hashes(texts: Sequence[str], orders: Sequence[int] = ORDERS) -> list[np.ndarray]:
-    """The n-gram hashes of each text: what `featurise` weighs (computed once where two spaces share texts)."""
-    return [_ngram_hashes(normalise(t), orders) for t in texts]
+@dataclass(frozen=True)
+class RowHashes:
+    """The character n-gram hashes of a list of texts: hash k belongs to text `rows[k]` (`row_hashes`)."""
+
+    rows: np.ndarray  # (N,) int64
+    hashes: np.ndarray  # (N,) uint64
+    n: int  # texts
+
+
+def row_hashes(texts: Sequence[str], orders: Sequence[int] = ORDERS) -> RowHashes:
+    """The n-gram hashes of all texts at once: what `featurise` weighs.
+
+    One rolling hash over the texts joined (each padded with a space, as
+    `_ngram_hashes` pads one), keeping the windows that lie inside one text:
+    the same hashes as text by text, without a numpy pass per text and order.
+    """
+    padded = [" " + normalise(t) + " " for t in texts]
+    lengths = np.array([len(t) for t in padded], dtype=np.int64)
+    cps = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    text_of = np.repeat(np.arange(len(padded), dtype=np.int64), lengths)
+    ends = np.cumsum(lengths)[text_of]  # the end of each position's text
+    rows, hashes = [], []
+    with np.errstate(over="ignore"):
+        for n in orders:
+            count = len(cps) - n + 1
+            if count <= 0:
+                continue
+            h = np.full(count, np.uint64(n), dtype=np.uint64)
+            for t in range(n):
+                h = h * _MULT + cps[t : t + count]
+            inside = np.arange(count) + n <= ends[:count]
+            rows.append(text_of[:count][inside])
+            hashes.append((h ^ (h >> np.uint64(29)))[inside])
+    if not rows:
+        return RowHashes(np.zeros(0, np.int64), np.zeros(0, np.uint64), len(padded))
+    return RowHashes(np.concatenate(rows), np.concatenate(hashes), len(padded))
 
 
 def featurise(
     sides: Sequence[Sequence[str]], orders: Sequence[int] = ORDERS,
-    hashed: Sequence[list[np.ndarray] | None] | None = None,
+    hashed: Sequence[RowHashes | None] | None = None,
 ) -> list[SparseRows]:
     """tf-idf character n-gram vectors for several lists of texts in one space.
 
@@ -99,21 +132,24 @@ def featurise(
     frequent in this document (articles, the subject's name) weigh less.
     `hashed[k]`, where given, is `row_hashes(sides[k], orders)` already computed.
     """
-    per_row: list[np.ndarray] = []
+    parts_rows, parts_h = [], []
+    n_total = 0
     for k, texts in enumerate(sides):
         known = hashed[k] if hashed is not None and k < len(hashed) else None
-        per_row.extend(known if known is not None else row_hashes(texts, orders))
-    lengths = np.array([len(h) for h in per_row], dtype=np.int64)
-    all_h = np.concatenate(per_row) if per_row else np.zeros(0, dtype=np.uint64)
+        hr = known if known is not None else row_hashes(texts, orders)
+        parts_rows.append(hr.rows + n_total)
+        parts_h.append(hr.hashes)
+        n_total += hr.n
+    all_h = np.concatenate(parts_h) if parts_h else np.zeros(0, dtype=np.uint64)
+    row_of = np.concatenate(parts_rows) if parts_rows else np.zeros(0, dtype=np.int64)
     vocab, inv = np.unique(all_h, return_inverse=True)
-    row_of = np.repeat(np.arange(len(per_row)), lengths)
     # unique (row, id) pairs with counts
     key = row_of.astype(np.int64) * max(len(vocab), 1) + inv.astype(np.int64)
     ukey, counts = np.unique(key, return_counts=True)
     urow = ukey // max(len(vocab), 1)
     uid = ukey % max(len(vocab), 1)
     df = np.bincount(uid, minlength=len(vocab)).astype(np.float64)
-    n_rows = max(len(per_row), 1)
+    n_rows = max(n_total, 1)
     idf = np.log((1.0 + n_rows) / (1.0 + df)) + 1.0
     w = ((1.0 + np.log(counts)) * idf[uid]).astype(np.float32)
     out: list[SparseRows] = []

@@ -39,7 +39,7 @@ import numpy as np
 from . import embeddings as emb_mod
 from .band import Band, BandDots
 from .clauses import EdgeClauses
-from .ngrams import ORDERS, SparseRows, block_dots, featurise, row_hashes, self_dots
+from .ngrams import ORDERS, RowHashes, SparseRows, block_dots, featurise, row_hashes, self_dots
 from .params import AlignerParams
 
 
@@ -139,7 +139,7 @@ class PairFeatures:
     embmt_base_x: np.ndarray = field(default_factory=_empty)
     embmt_base_y: np.ndarray = field(default_factory=_empty)
     # filled by embedding_dots(band): sentence-pair embedding dots in the band, and the norms of run sums
-    mt_hashes: list[list[np.ndarray]] | None = None  # n-gram hashes of MT and target, until the edge clauses use them
+    mt_hashes: list[RowHashes] | None = None  # n-gram hashes of MT and target, until the edge clauses use them
     emb_dots: dict[str, BandDots] = field(default_factory=dict)  # "emb": src . tgt, "embmt": MT . tgt
     run_norms: dict[str, np.ndarray] = field(default_factory=dict)  # "src", "tgt", "mt": (A, n)
 

@@ -64,3 +64,18 @@ def test_word_segmented_chinese_mt_aligns_with_chinese_as_written():
 
 
 MT_EXCERPT_STRICT = 0.7  # verse-level gold: a verse the aligner splits into two sentence groups counts as wrong
+
+
+def test_hashing_all_texts_at_once_gives_each_text_its_own_n_grams():
+    """row_hashes hashes the joined texts in one pass; no window may cross from one text into the next,
+    and every text gets exactly what hashing it alone gives (short texts and empty ones included)."""
+    import numpy as np
+
+    from xlalign.align.ngrams import _ngram_hashes, row_hashes
+
+    texts = ["Der Gipfel", "", "a", "Le sommet est atteint à midi.", "起初 ， 上帝 创造", "ab"]
+    hr = row_hashes(texts)
+    assert hr.n == len(texts)
+    for k, t in enumerate(texts):
+        alone = np.sort(_ngram_hashes(normalise(t), (1, 2, 3, 4, 5)))
+        assert np.array_equal(np.sort(hr.hashes[hr.rows == k]), alone), t
