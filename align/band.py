@@ -123,6 +123,12 @@ class BandDots:
         return BandDots.from_blocks(lambda rows, cols: block_dots(x, y, rows, cols), band, max_size)
 
     @staticmethod
+    def dense(vx: np.ndarray, vy: np.ndarray, band: Band, max_size: int) -> BandDots:
+        """Dot products of dense vectors (embeddings, one per sentence) in the band."""
+        return BandDots.from_blocks(lambda rows, cols: vx[rows.start : rows.stop] @ vy[cols.start : cols.stop].T,
+                                    band, max_size)
+
+    @staticmethod
     def from_blocks(block: Callable[[range, range], np.ndarray], band: Band, max_size: int) -> BandDots:
         """Dot products in the band, `block(rows, cols)` giving a dense block of them at a time."""
         n, m = band.n, band.m
@@ -161,3 +167,18 @@ class BandDots:
             for db in range(1, b + 1):
                 tot += self.get(i - da, j - db)
         return tot
+
+
+def run_sum_norms(v: np.ndarray, max_size: int) -> np.ndarray:
+    """(A, n): norm of the sum of the a vectors ending at each row (0 where a run would start before row 0).
+
+    With these and a band's dot products (`BandDots.rect`), the cosine of two
+    runs' normalised sums is a rectangle sum over two norms: no run vectors.
+    """
+    n = v.shape[0]
+    c = np.concatenate([np.zeros((1, v.shape[1]), np.float64), np.cumsum(v, axis=0, dtype=np.float64)])
+    out = np.zeros((max_size, n))
+    for a in range(1, max_size + 1):
+        ends = np.arange(a - 1, n)
+        out[a - 1, ends] = np.linalg.norm(c[ends + 1] - c[ends + 1 - a], axis=1)
+    return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .band import Band, densify
+from .band import Band, BandDots, densify, run_sum_norms
 from .dp import NEG, run_dp, valid_nodes
 from .params import AlignerParams
 
@@ -29,14 +29,6 @@ def _downsample(v: np.ndarray) -> np.ndarray:
     if n % 2:
         pairs = np.concatenate([pairs, v[-1:]])
     return pairs / np.maximum(np.linalg.norm(pairs, axis=1, keepdims=True), 1e-9)
-
-
-def _runs(v: np.ndarray, a: int) -> np.ndarray:
-    """(n, d): normalised sum of v[i-a+1..i] (zeros before the start)."""
-    c = np.concatenate([np.zeros((1, v.shape[1]), v.dtype), np.cumsum(v, axis=0)])
-    i = np.arange(len(v))
-    s = c[i + 1] - c[np.maximum(i + 1 - a, 0)]
-    return s / np.maximum(np.linalg.norm(s, axis=1, keepdims=True), 1e-9)
 
 
 def _level_path(
@@ -55,15 +47,16 @@ def _level_path(
     ri, rj = rng.integers(0, n, k), rng.integers(0, m, k)
     rc = np.einsum("kd,kd->k", vx[ri], vy[rj])
     mu, sd = float(rc.mean()), max(float(rc.std()), 1e-3)
-    runs_x = {a: _runs(vx, a) for a in (1, 2)}
-    runs_y = {b: _runs(vy, b) for b in (1, 2)}
+    # runs are normalised sums: their cosines are rectangle sums of the band's dots over the sums' norms
+    dots = BandDots.dense(vx, vy, band, 2)
+    norm_x, norm_y = np.maximum(run_sum_norms(vx, 2), 1e-9), np.maximum(run_sum_norms(vy, 2), 1e-9)
     scores = []
     for a, b in _TYPES:
         s = np.full(band.size, NEG)
         idx = valid_nodes(band, a, b)
         i, j = band.nodes()
         i, j = i[idx], j[idx]
-        cos = np.einsum("kd,kd->k", runs_x[a][i - 1], runs_y[b][j - 1])
+        cos = dots.rect(i, j, a, b) / (norm_x[a - 1, i - 1] * norm_y[b - 1, j - 1])
         s[idx] = (cos - mu) / sd - 2.0 - (0.5 if a + b > 2 else 0.0)
         if prior:
             s[idx] -= prior * np.abs(j - i * (m / max(n, 1)))

@@ -31,13 +31,13 @@ Group scores for the DP are combined in `parallel.group_score`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import embeddings as emb_mod
-from .band import Band, BandDots
+from .band import Band, BandDots, run_sum_norms
 from .clauses import EdgeClauses
 from .ngrams import ORDERS, RowHashes, SparseRows, block_dots, featurise, row_hashes, self_dots
 from .params import AlignerParams
@@ -251,10 +251,10 @@ class PairFeatures:
         sides = {"src": self.ex, "tgt": self.ey, "mt": self.emt} if self.use_mt_emb else {"src": self.ex, "tgt": self.ey}
         if not self.use_emb:
             sides.pop("src")
-        self.run_norms = {k: _run_sum_norms(v[0], self.max_size) for k, v in sides.items() if v.size}
+        self.run_norms = {k: run_sum_norms(v[0], self.max_size) for k, v in sides.items() if v.size}
         for name, side in (("emb", "src"), ("embmt", "mt")):
             if side in self.run_norms:
-                self.emb_dots[name] = BandDots.from_blocks(_dense_block(sides[side][0], self.ey[0]), band, self.max_size)
+                self.emb_dots[name] = BandDots.dense(sides[side][0], self.ey[0], band, self.max_size)
 
     def group_features(
         self, a: int, b: int, i: np.ndarray, j: np.ndarray, dots: BandDots | None, edges: EdgeClauses | None = None,
@@ -362,24 +362,6 @@ def _emb_feature_banded(out, name, dots, norm_x, norm_y, base_x, base_y, sd, a, 
     c_ls = dots.rect(il + 1, j, 1, b) / ny
     nb = 0.5 * (_avg2(c_lt, has_lt, c_rt, has_rt, base) + _avg2(c_ls, has_l, c_rs, has_r, base))
     out[name + "_nb"] = (cos - nb) / sd
-
-
-def _dense_block(e1x: np.ndarray, e1y: np.ndarray) -> Callable[[range, range], np.ndarray]:
-    def block(rows: range, cols: range) -> np.ndarray:
-        return e1x[rows.start : rows.stop] @ e1y[cols.start : cols.stop].T
-
-    return block
-
-
-def _run_sum_norms(e1: np.ndarray, max_size: int) -> np.ndarray:
-    """(A, n): norm of the sum of the a sentence vectors ending at each sentence (0 before the document starts)."""
-    n = e1.shape[0]
-    c = np.concatenate([np.zeros((1, e1.shape[1]), np.float64), np.cumsum(e1, axis=0, dtype=np.float64)])
-    out = np.zeros((max_size, n))
-    for a in range(1, max_size + 1):
-        ends = np.arange(a - 1, n)
-        out[a - 1, ends] = np.linalg.norm(c[ends + 1] - c[ends + 1 - a], axis=1)
-    return out
 
 
 def _avg2(u: np.ndarray, has_u: np.ndarray, v: np.ndarray, has_v: np.ndarray, default=0.0) -> np.ndarray:
