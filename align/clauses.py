@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .band import Band, BandDots
-from .ngrams import RowHashes, featurise, self_dots
+from .ngrams import RowHashes, featurise, row_sqnorms
 
 _STRONG = re.compile(r"(?<=[.;:!?])\s+(?=\S)")
 _COMMA = re.compile(r"(?<=,)\s+(?=\S)")
@@ -86,7 +86,7 @@ class EdgeClauses:
         heads_s, tails_s, has_s = _rows(src_mt, min_clause)
         # a space of their own: adding the clauses to the sentences' idf would change the main MT signal
         x, y, ht, tt, hs, ts = featurise([list(src_mt), list(tgt), heads_t, tails_t, heads_s, tails_s], hashed=hashed)
-        norms = {k: np.sqrt(np.maximum(self_dots(v, 1)[0], 1e-9)) for k, v in
+        norms = {k: np.sqrt(np.maximum(row_sqnorms(v), 1e-9)) for k, v in
                  (("x", x), ("y", y), ("ht", ht), ("tt", tt), ("hs", hs), ("ts", ts))}
         return EdgeClauses(
             BandDots.compute(x, ht, band, max_size), BandDots.compute(x, tt, band, max_size),

@@ -24,7 +24,7 @@ from xlalign.records import Group
 from . import embeddings as emb_mod
 from .confidence import confidence
 from .lexical import anchor_z
-from .ngrams import SparseRows, block_dots, featurise
+from .ngrams import SparseRows, block_dots, featurise, row_sqnorms
 from .params import MinerParams
 
 
@@ -73,9 +73,7 @@ def similarity_matrices(
 
 
 def _norms(x: SparseRows) -> np.ndarray:
-    sq = np.add.reduceat(x.vals.astype(np.float64) ** 2, x.indptr[:-1]) if len(x.vals) else np.zeros(x.n)
-    sq[np.diff(x.indptr) == 0] = 0.0  # reduceat repeats the next value for empty rows
-    return np.sqrt(np.maximum(sq, 1e-9))
+    return np.sqrt(np.maximum(row_sqnorms(x), 1e-9))
 
 
 def combine(zs: Sequence[np.ndarray]) -> np.ndarray:

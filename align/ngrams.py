@@ -202,6 +202,13 @@ def block_dots(x: SparseRows, y: SparseRows, rows: range, cols: range) -> np.nda
     return xm @ ym.T
 
 
+def row_sqnorms(x: SparseRows) -> np.ndarray:
+    """(n,) squared norm of each row (0 for an empty one)."""
+    sq = np.zeros(x.n)
+    np.add.at(sq, np.repeat(np.arange(x.n), np.diff(x.indptr)), x.vals.astype(np.float64) ** 2)
+    return sq
+
+
 def self_dots(x: SparseRows, max_offset: int) -> np.ndarray:
     """(max_offset, n) array: entry [d, k] = x_k · x_{k+d} (0 beyond the end).
 

@@ -225,8 +225,8 @@ class PairFeatures:
     def _emb_baselines(self, ex: np.ndarray, ey: np.ndarray, samp_x: np.ndarray, samp_y: np.ndarray):
         sy = ey[0, samp_y]  # (S, d)
         sx = ex[0, samp_x]
-        base_x = np.median(np.einsum("and,sd->ans", ex, sy), axis=2) if len(samp_y) else np.zeros(ex.shape[:2])
-        base_y = np.median(np.einsum("and,sd->ans", ey, sx), axis=2) if len(samp_x) else np.zeros(ey.shape[:2])
+        base_x = _median_cosines(ex, sy)
+        base_y = _median_cosines(ey, sx)
         c1 = ex[0] @ sy.T
         return base_x, base_y, max(robust_spread(c1, 0.02), 0.005)
 
@@ -340,6 +340,14 @@ def _emb_feature(out, name, ex, ey, base_x, base_y, sd, a, b, i, j, nbmask):
     c_ls = np.einsum("kd,kd->k", gy, e1x[np.maximum(i - a - 1, 0)])
     nb = 0.5 * (_avg2(c_lt, has_lt, c_rt, has_rt, base) + _avg2(c_ls, has_l, c_rs, has_r, base))
     out[name + "_nb"] = (cos - nb) / sd
+
+
+def _median_cosines(runs: np.ndarray, sample: np.ndarray) -> np.ndarray:
+    """(A, n): median cosine of each run with the sampled sentences (one matrix product, not an einsum loop)."""
+    A, n, d = runs.shape
+    if not len(sample):
+        return np.zeros((A, n))
+    return np.median((runs.reshape(A * n, d) @ sample.T).reshape(A, n, len(sample)), axis=2)
 
 
 def _emb_feature_banded(out, name, dots, norm_x, norm_y, base_x, base_y, sd, a, b, i, j, nbmask):
