@@ -165,8 +165,8 @@ class BandDots:
     def rect(self, i: np.ndarray, j: np.ndarray, a: int, b: int) -> np.ndarray:
         """Sum of x_k . y_l over k in [i-a, i), l in [j-b, j) (pairs outside the band count 0).
 
-        Each row's part is a difference of its running sums: a + 1 lookups
-        per row instead of one per pair.
+        Each row's part is a difference of two of its running sums rather
+        than b lookups, one per pair.
         """
         tot = np.zeros(len(i), dtype=np.float64)
         if self.cum is None or b == 1:

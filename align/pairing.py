@@ -30,8 +30,9 @@ different collections. Each decision compares instead:
 4. Same story ("comparable"): at least `anchor_min` anchors, or more
    mutual-best pairs than chance gives documents of that size (`mutual_bar`,
    without MT: a rewrite's sentences are each other's best match without
-   standing out from the whole matrix), or a document cosine that stands out from the source's null: its cosines with a fixed
-   sample of the collection (most pairs of a collection are unrelated),
+   standing out from the whole matrix), or a document cosine that stands
+   out from the source's null: its cosines with a fixed sample of the
+   collection (most pairs of a collection are unrelated),
    shrunk towards the values of unrelated FLORES articles when the collection
    is too small to say (`doc_null`). A source that has a translation is paired
    with it alone (`comparable_beside_parallel`).
@@ -154,8 +155,10 @@ def mutual_bar(n: int, m: int, alpha: float) -> float:
     documents' length (about 0.4 for 10 x 10 unrelated FLORES articles, 3
     for 45 x 45), so the bar is simulated for the pair's own size: the
     (1 - alpha) quantile of the count in independent standard normal
-    matrices, which have more mutual-best pairs than real unrelated pairs
-    do (their z-scores share row and column effects), so it errs strict.
+    matrices. Without MT these have more mutual-best pairs than real
+    unrelated pairs do (their z-scores share row and column effects), so
+    the bar errs strict; the MT signals' tails are heavier than normal, which
+    is why only `PairingParams.mutual_methods` use it.
     """
     if not n or not m or n * m > MUTUAL_BAR_MAX_CELLS:
         return float("inf")
