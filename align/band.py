@@ -116,7 +116,7 @@ class BandDots:
     plo: np.ndarray  # (n,) first target sentence stored for source sentence k
     vals: np.ndarray  # (n, W)
     width: int
-    cum: np.ndarray | None = None  # (n, W + 1) running sums of each row of vals (float64), for `rect`
+    cum: np.ndarray  # (n, W + 1) running sums of each row of vals (float64), for `rect`
 
     @staticmethod
     def compute(x: SparseRows, y: SparseRows, band: Band, max_size: int) -> BandDots:
@@ -143,9 +143,7 @@ class BandDots:
         phi = np.clip(sliding_window_view(hi_ext, A + 2).max(axis=1)[:n], 0, max(m - 1, 0))
         width = int((phi - plo + 1).max()) if n else 1
         vals = np.zeros((n, max(width, 1)), dtype=np.float32)
-        if m == 0:
-            return BandDots(plo, vals, width)
-        for s in range(0, n, BLOCK):
+        for s in range(0, n if m else 0, BLOCK):
             e = min(n, s + BLOCK)
             c0, c1 = int(plo[s:e].min()), int(phi[s:e].max()) + 1
             d = block(range(s, e), range(c0, c1))
@@ -169,10 +167,9 @@ class BandDots:
         than b lookups, one per pair.
         """
         tot = np.zeros(len(i), dtype=np.float64)
-        if self.cum is None or b == 1:
+        if b == 1:  # one pair per row: read it
             for da in range(1, a + 1):
-                for db in range(1, b + 1):
-                    tot += self.get(i - da, j - db)
+                tot += self.get(i - da, j - 1)
             return tot
         for da in range(1, a + 1):
             k = i - da
