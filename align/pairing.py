@@ -165,6 +165,11 @@ def mutual_bar(n: int, m: int, alpha: float) -> float:
     return float(_mutual_bar(min(n, m), max(n, m), alpha))
 
 
+def _mutual_bar_of(ev: Evidence, method: str, params: PairingParams) -> float:
+    """The pair's mutual-best bar, inf where the method does not use it (`PairingParams.mutual_methods`)."""
+    return mutual_bar(ev.n, ev.m, params.mutual_alpha) if method in params.mutual_methods else float("inf")
+
+
 def _finite(x: float) -> float | None:
     return x if np.isfinite(x) else None  # JSON (and PostgreSQL's jsonb) has no Infinity
 
@@ -359,8 +364,7 @@ def decide(src: DocText, candidates: Sequence[Candidate], null: Null, params: Pa
             why[key] = "translation"
         elif evs[key].anchors >= params.anchor_min:
             why[key] = "anchors"
-        elif method in params.mutual_methods and len(evs[key].mutual) > mutual_bar(evs[key].n, evs[key].m,
-                                                                                      params.mutual_alpha):
+        elif len(evs[key].mutual) > _mutual_bar_of(evs[key], method, params):
             why[key] = "mutual-best pairs"
         elif doc_z[key] >= params.doc_z_min:
             why[key] = "document cosine"
@@ -383,8 +387,7 @@ def decide(src: DocText, candidates: Sequence[Candidate], null: Null, params: Pa
             "doc_margin": round(rank(c) - rank(other), 4) if other is not None else None,
             "anchors": ev.anchors,
             "mutual_best": len(ev.mutual),
-            "mutual_bar": _finite(mutual_bar(ev.n, ev.m, params.mutual_alpha)) if method in params.mutual_methods
-            else None,
+            "mutual_bar": _finite(_mutual_bar_of(ev, method, params)),
             "chain": ev.chain,
             "chain_coverage": round(ev.chain_coverage, 4),
             "length_ratio": round(ev.length_ratio, 3),
