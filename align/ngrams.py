@@ -46,22 +46,6 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _ngram_hashes(text: str, orders: Sequence[int]) -> np.ndarray:
-    """64-bit hashes of all character n-grams of `text` (padded with spaces)."""
-    padded = " " + text + " "
-    cps = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    out = []
-    with np.errstate(over="ignore"):
-        for n in orders:
-            if len(cps) < n:
-                continue
-            h = np.full(len(cps) - n + 1, np.uint64(n), dtype=np.uint64)
-            for t in range(n):
-                h = h * _MULT + cps[t : len(cps) - n + 1 + t]
-            out.append(h ^ (h >> np.uint64(29)))
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.uint64)
-
-
 @dataclass(frozen=True)
 class SparseRows:
     """Rows of sparse vectors in CSR layout (ids sorted and unique per row)."""
@@ -94,9 +78,10 @@ class RowHashes:
 def row_hashes(texts: Sequence[str], orders: Sequence[int] = ORDERS) -> RowHashes:
     """The n-gram hashes of all texts at once: what `featurise` weighs.
 
-    One rolling hash over the texts joined (each padded with a space, as
-    `_ngram_hashes` pads one), keeping the windows that lie inside one text:
-    the same hashes as text by text, without a numpy pass per text and order.
+    A polynomial rolling hash over each text padded with a space on either
+    side, computed over the texts joined, keeping the windows that lie inside
+    one text: the same hashes as text by text, without a numpy pass per text
+    and order.
     """
     padded = [" " + normalise(t) + " " for t in texts]
     lengths = np.array([len(t) for t in padded], dtype=np.int64)

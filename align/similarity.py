@@ -248,9 +248,11 @@ class PairFeatures:
         """
         if self.embed_runs != 1 or not (self.use_emb or self.use_mt_emb):
             return
-        sides = {"src": self.ex, "tgt": self.ey, "mt": self.emt} if self.use_mt_emb else {"src": self.ex, "tgt": self.ey}
-        if not self.use_emb:
-            sides.pop("src")
+        sides = {"tgt": self.ey}
+        if self.use_emb:
+            sides["src"] = self.ex
+        if self.use_mt_emb:
+            sides["mt"] = self.emt
         self.run_norms = {k: run_sum_norms(v[0], self.max_size) for k, v in sides.items() if v.size}
         for name, side in (("emb", "src"), ("embmt", "mt")):
             if side in self.run_norms:
